@@ -1,0 +1,581 @@
+"""AsyncMilvusClient: pymilvus's async client API over any transport. This file is the source of the sync
+client: ``scripts/unasync.py`` generates ``client/_sync/client.py`` from it (never edit that file by hand).
+
+Blocks between ``# unasync: async-only`` and ``# unasync: end`` exist only here; blocks between
+``# unasync: sync-only`` and ``# unasync: end`` are commented out here and uncommented in the sync client.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from azimuth.client import _base as base
+from azimuth.client.embedded import AsyncEmbeddedTransport
+from azimuth.client.iterators import QueryIterator  # noqa: F401 (sync client)
+from azimuth.errors import (
+    Code,
+    ConnectionConfigException,
+    MilvusException,
+    ParamError,
+    PyMilvusDeprecationWarning,
+)
+from azimuth.ops import collection as col_ops
+from azimuth.ops import data as data_ops
+from azimuth.ops import database as db_ops
+from azimuth.ops import index as index_ops
+from azimuth.ops.base import Op
+from azimuth.ops.results import CollectionInfo
+from azimuth.types.index_params import IndexParams
+from azimuth.types.quick_setup import quick_setup_schema
+from azimuth.types.rows import rows_to_table
+from azimuth.types.schema import CollectionSchema
+
+
+class AsyncMilvusClient:
+    """Drop-in replacement for ``pymilvus.AsyncMilvusClient``."""
+
+    def __init__(
+        self,
+        uri: str = "http://localhost:19530",
+        user: str = "",
+        password: str = "",
+        db_name: str = "",
+        token: str = "",
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._core = base.ClientCore(uri, user, password, db_name, token, timeout, kwargs)
+        self._transport: Any = None
+        self._closed = False
+        # unasync: sync-only
+        # self._connect()
+        # unasync: end
+
+    # ---- lifecycle ---------------------------------------------------------------------------------------
+    async def _connect(self) -> Any:
+        if self._closed:
+            raise base.closed_error()
+        if self._transport is None:
+            target = self._core._target
+            if target.kind != "embedded":
+                raise ConnectionConfigException(
+                    message=f"cannot connect to {self._core._uri}: the gRPC transport is not available in this "
+                            "build of Azimuth yet; use a local .db path"
+                )
+            self._transport = await AsyncEmbeddedTransport.open(target.path)
+        return self._transport
+
+    async def _call(self, op: Op, timeout: float | None, kwargs: dict[str, Any]) -> Any:
+        transport = await self._connect()
+        result = await transport.call(op, self._core.context(timeout, kwargs))
+        if op.mutates_schema:
+            self._core.forget_schemas()
+        return result
+
+    async def _schema(self, collection_name: str, kwargs: dict[str, Any], refresh: bool = False) -> CollectionInfo:
+        db_name = self._core.db(kwargs)
+        info = None if refresh else self._core.cached_schema(db_name, collection_name)
+        if info is None:
+            op = col_ops.DescribeCollection(collection_name=collection_name, db_name=db_name)
+            info = await self._call(op, None, kwargs)
+            self._core.remember_schema(db_name, collection_name, info)
+        return info
+
+    async def close(self) -> None:
+        if self._transport is not None:
+            await self._transport.close()
+        self._transport = None
+        self._closed = True
+
+    # unasync: async-only
+    async def __aenter__(self) -> AsyncMilvusClient:
+        await self._connect()
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        await self.close()
+
+    # unasync: end
+    def get_server_type(self) -> str:
+        # unasync: async-only
+        if self._transport is None:
+            raise MilvusException(message="Client not connected: call any method (or use `async with`) first.")
+        # unasync: end
+        return self._core.server_type()
+
+    async def get_server_version(self, timeout: float | None = None, detail: bool = False, **kwargs: Any) -> Any:
+        info = await self._call(db_ops.GetVersion(), timeout, kwargs)
+        if detail:
+            return {"version": info.version, "build_time": info.build_time, "git_commit": info.git_commit,
+                    "go_version": info.go_version, "deploy_mode": info.deploy_mode}
+        return info.version
+
+    # ---- schema building (no connection needed) ----------------------------------------------------------
+    @classmethod
+    def create_schema(cls, **kwargs: Any) -> CollectionSchema:
+        return base.create_schema(**kwargs)
+
+    @classmethod
+    def create_field_schema(cls, name: str, data_type: Any, desc: str = "", **kwargs: Any) -> Any:
+        return base.create_field_schema(name, data_type, desc, **kwargs)
+
+    @classmethod
+    def create_struct_field_schema(cls, **kwargs: Any) -> Any:
+        return base.create_struct_field_schema(**kwargs)
+
+    @classmethod
+    def prepare_index_params(cls, field_name: str = "", **kwargs: Any) -> IndexParams:
+        return base.new_index_params(field_name, **kwargs)
+
+    # ---- collections -------------------------------------------------------------------------------------
+    async def create_collection(
+        self,
+        collection_name: str,
+        dimension: int | None = None,
+        primary_field_name: str = "id",
+        id_type: str = "int",
+        vector_field_name: str = "vector",
+        metric_type: str = "COSINE",
+        auto_id: bool = False,
+        timeout: float | None = None,
+        schema: CollectionSchema | None = None,
+        index_params: IndexParams | None = None,
+        **kwargs: Any,
+    ) -> None:
+        base.validate_param("collection_name", collection_name, str)
+        if "num_shards" in kwargs and "shards_num" in kwargs:
+            raise ParamError(message="Cannot specify both num_shards and shards_num, please use only one of them")
+        num_shards = kwargs.get("num_shards", kwargs.get("shards_num", 1))
+        level = kwargs.get("consistency_level", "Bounded")
+        if schema is None:
+            schema = quick_setup_schema(dimension, primary_field_name, id_type, vector_field_name, auto_id, **kwargs)
+            index_params = IndexParams()
+            index_params.add_index(vector_field_name, index_type="AUTOINDEX", metric_type=metric_type)
+        else:
+            base.validate_param("schema", schema, CollectionSchema)
+            if "enable_dynamic_field" in kwargs:
+                schema.enable_dynamic_field = bool(kwargs["enable_dynamic_field"])
+            if "description" in kwargs and not schema.description:
+                schema._description = kwargs["description"]
+            schema.verify()
+            if index_params is not None:
+                base.validate_param("index_params", index_params, IndexParams)
+        op = col_ops.CreateCollection(
+            collection_name=collection_name,
+            db_name=self._core.db(kwargs),
+            schema=schema,
+            consistency_level=int(base.ConsistencyLevel.parse(level)),
+            properties=dict(kwargs.get("properties") or {}),
+            num_shards=int(num_shards),
+            num_partitions=int(kwargs.get("num_partitions") or 0),
+            index_params=tuple(index_params or ()),
+            load=index_params is not None and len(index_params) > 0,
+        )
+        await self._call(op, timeout, kwargs)
+
+    async def describe_collection(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> dict:
+        base.validate_param("collection_name", collection_name, str)
+        db_name = self._core.db(kwargs)
+        try:
+            info = await self._call(col_ops.DescribeCollection(collection_name=collection_name, db_name=db_name),
+                                    timeout, kwargs)
+        except MilvusException as exc:
+            if exc.code == Code.COLLECTION_NOT_FOUND:
+                raise base.describe_error(exc) from None
+            raise
+        self._core.remember_schema(db_name, collection_name, info)
+        return base.describe_collection_dict(info)
+
+    async def has_collection(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> bool:
+        op = col_ops.HasCollection(collection_name=collection_name, db_name=self._core.db(kwargs))
+        return await self._call(op, timeout, kwargs)
+
+    # unasync: async-only
+    async def list_collections(self, timeout: float | None = None, **kwargs: Any) -> list[str]:
+        return await self._call(col_ops.ListCollections(db_name=self._core.db(kwargs)), timeout, kwargs)
+
+    # unasync: end
+    # unasync: sync-only
+    # def list_collections(self, **kwargs: Any) -> list[str]:
+    #     return self._call(col_ops.ListCollections(db_name=self._core.db(kwargs)), kwargs.get("timeout"), kwargs)
+    #
+    # unasync: end
+    async def drop_collection(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        base.validate_param("collection_name", collection_name, str)
+        await self._call(col_ops.DropCollection(collection_name=collection_name, db_name=self._core.db(kwargs)),
+                         timeout, kwargs)
+
+    async def rename_collection(self, old_name: str, new_name: str, target_db: str | None = "",
+                                timeout: float | None = None, **kwargs: Any) -> None:
+        base.validate_param("old_name", old_name, str)
+        base.validate_param("new_name", new_name, str)
+        op = col_ops.RenameCollection(collection_name=old_name, db_name=self._core.db(kwargs), new_name=new_name,
+                                      new_db_name=target_db or "")
+        await self._call(op, timeout, kwargs)
+
+    async def truncate_collection(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        op = col_ops.TruncateCollection(collection_name=collection_name, db_name=self._core.db(kwargs))
+        await self._call(op, timeout, kwargs)
+
+    async def get_collection_stats(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> dict:
+        op = col_ops.GetCollectionStats(collection_name=collection_name, db_name=self._core.db(kwargs))
+        stats = await self._call(op, timeout, kwargs)
+        return {"row_count": int(stats["row_count"])}
+
+    async def alter_collection_properties(self, collection_name: str, properties: dict,
+                                          timeout: float | None = None, **kwargs: Any) -> None:
+        base.validate_param("properties", properties, dict)
+        op = col_ops.AlterCollectionProperties(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                               properties=dict(properties))
+        await self._call(op, timeout, kwargs)
+
+    async def drop_collection_properties(self, collection_name: str, property_keys: list[str],
+                                         timeout: float | None = None, **kwargs: Any) -> None:
+        op = col_ops.AlterCollectionProperties(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                               delete_keys=base.as_name_list(property_keys, "property_keys"))
+        await self._call(op, timeout, kwargs)
+
+    async def add_collection_field(self, collection_name: str, field_name: str, data_type: Any, desc: str = "",
+                                   timeout: float | None = None, **kwargs: Any) -> None:
+        field_kwargs = {k: v for k, v in kwargs.items() if k not in ("db_name", "timeout")}
+        field = base.create_field_schema(field_name, data_type, desc, **field_kwargs)
+        if int(field.dtype) >= 100 and not field.nullable:
+            raise ParamError(message="Adding vector field to existing collection requires nullable=True")
+        op = col_ops.AddCollectionField(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                        field_schema=field)
+        await self._call(op, timeout, kwargs)
+
+    async def alter_collection_field(self, collection_name: str, field_name: str, field_params: dict,
+                                     timeout: float | None = None, **kwargs: Any) -> None:
+        base.validate_param("field_params", field_params, dict)
+        op = col_ops.AlterCollectionField(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                          field_name=field_name, field_params=dict(field_params))
+        await self._call(op, timeout, kwargs)
+
+    # ---- loading -----------------------------------------------------------------------------------------
+    async def load_collection(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        base.validate_param("collection_name", collection_name, str)
+        op = col_ops.LoadCollection(collection_name=collection_name, db_name=self._core.db(kwargs))
+        await self._call(op, timeout, kwargs)
+
+    async def release_collection(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        op = col_ops.ReleaseCollection(collection_name=collection_name, db_name=self._core.db(kwargs))
+        await self._call(op, timeout, kwargs)
+
+    # unasync: async-only
+    async def get_load_state(self, collection_name: str, partition_names: list[str] | None = None,
+                             timeout: float | None = None, **kwargs: Any) -> dict:
+        names = base.as_name_list(partition_names, "partition_names")
+        op = col_ops.GetLoadState(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                  partition_names=names)
+        result = await self._call(op, timeout, kwargs)
+        return base.load_state_dict(result.state, result.progress)
+
+    async def refresh_load(self, collection_name: str, partition_names: list[str] | None = None,
+                           timeout: float | None = None, **kwargs: Any) -> None:
+        op = col_ops.LoadCollection(collection_name=collection_name, db_name=self._core.db(kwargs), refresh=True)
+        await self._call(op, timeout, kwargs)
+
+    # unasync: end
+    # unasync: sync-only
+    # def get_load_state(self, collection_name: str, partition_name: str | None = "",
+    #                    timeout: float | None = None, **kwargs: Any) -> dict:
+    #     names = (partition_name,) if partition_name else ()
+    #     op = col_ops.GetLoadState(collection_name=collection_name, db_name=self._core.db(kwargs),
+    #                               partition_names=names)
+    #     result = self._call(op, timeout, kwargs)
+    #     return base.load_state_dict(result.state, result.progress)
+    #
+    # def refresh_load(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+    #     op = col_ops.LoadCollection(collection_name=collection_name, db_name=self._core.db(kwargs), refresh=True)
+    #     self._call(op, timeout, kwargs)
+    #
+    # unasync: end
+    async def flush(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        await self._call(col_ops.Flush(collection_name=collection_name, db_name=self._core.db(kwargs)), timeout,
+                         kwargs)
+
+    async def flush_all(self, timeout: float | None = None, **kwargs: Any) -> None:
+        await self._call(col_ops.FlushAll(db_name=self._core.db(kwargs)), timeout, kwargs)
+
+    # ---- partitions --------------------------------------------------------------------------------------
+    async def create_partition(self, collection_name: str, partition_name: str, timeout: float | None = None,
+                               **kwargs: Any) -> None:
+        op = col_ops.CreatePartition(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                     partition_name=partition_name)
+        await self._call(op, timeout, kwargs)
+
+    async def drop_partition(self, collection_name: str, partition_name: str, timeout: float | None = None,
+                             **kwargs: Any) -> None:
+        op = col_ops.DropPartition(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                   partition_name=partition_name)
+        await self._call(op, timeout, kwargs)
+
+    async def has_partition(self, collection_name: str, partition_name: str, timeout: float | None = None,
+                            **kwargs: Any) -> bool:
+        op = col_ops.HasPartition(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                  partition_name=partition_name)
+        try:
+            return await self._call(op, timeout, kwargs)
+        except MilvusException as exc:
+            if exc.code == Code.COLLECTION_NOT_FOUND:
+                return False
+            raise
+
+    async def list_partitions(self, collection_name: str, timeout: float | None = None, **kwargs: Any) -> list[str]:
+        op = col_ops.ListPartitions(collection_name=collection_name, db_name=self._core.db(kwargs))
+        return await self._call(op, timeout, kwargs)
+
+    async def load_partitions(self, collection_name: str, partition_names: str | list[str],
+                              timeout: float | None = None, **kwargs: Any) -> None:
+        op = col_ops.LoadPartitions(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                    partition_names=base.as_name_list(partition_names, "partition_names"))
+        await self._call(op, timeout, kwargs)
+
+    async def release_partitions(self, collection_name: str, partition_names: str | list[str],
+                                 timeout: float | None = None, **kwargs: Any) -> None:
+        op = col_ops.ReleasePartitions(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                       partition_names=base.as_name_list(partition_names, "partition_names"))
+        await self._call(op, timeout, kwargs)
+
+    async def get_partition_stats(self, collection_name: str, partition_name: str, timeout: float | None = None,
+                                  **kwargs: Any) -> dict:
+        if not isinstance(partition_name, str):
+            raise TypeError(f"partition_name must be str, got {type(partition_name).__name__}")
+        op = col_ops.GetPartitionStats(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                       partition_name=partition_name)
+        stats = await self._call(op, timeout, kwargs)
+        return {"row_count": int(stats["row_count"])}
+
+    # ---- aliases -----------------------------------------------------------------------------------------
+    async def create_alias(self, collection_name: str, alias: str, timeout: float | None = None,
+                           **kwargs: Any) -> None:
+        await self._call(col_ops.CreateAlias(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                             alias=alias), timeout, kwargs)
+
+    async def alter_alias(self, collection_name: str, alias: str, timeout: float | None = None,
+                          **kwargs: Any) -> None:
+        await self._call(col_ops.AlterAlias(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                            alias=alias), timeout, kwargs)
+
+    async def drop_alias(self, alias: str, timeout: float | None = None, **kwargs: Any) -> None:
+        await self._call(col_ops.DropAlias(alias=alias, db_name=self._core.db(kwargs)), timeout, kwargs)
+
+    async def describe_alias(self, alias: str, timeout: float | None = None, **kwargs: Any) -> dict:
+        info = await self._call(col_ops.DescribeAlias(alias=alias, db_name=self._core.db(kwargs)), timeout, kwargs)
+        return {"alias": info.alias, "collection_name": info.collection_name, "db_name": info.db_name}
+
+    async def list_aliases(self, collection_name: str = "", timeout: float | None = None, **kwargs: Any) -> Any:
+        result = await self._call(col_ops.ListAliases(collection_name=collection_name,
+                                                      db_name=self._core.db(kwargs)), timeout, kwargs)
+        # unasync: async-only
+        return list(result.aliases)
+        # unasync: end
+        # unasync: sync-only
+        # return base.alias_list_dict(result)
+        # unasync: end
+
+    # ---- databases ---------------------------------------------------------------------------------------
+    async def create_database(self, db_name: str, properties: dict | None = None, timeout: float | None = None,
+                              **kwargs: Any) -> None:
+        await self._call(db_ops.CreateDatabase(db_name=db_name, properties=dict(properties or {})), timeout, kwargs)
+
+    async def drop_database(self, db_name: str, **kwargs: Any) -> None:
+        await self._call(db_ops.DropDatabase(db_name=db_name), kwargs.get("timeout"), kwargs)
+        self._core.forget_schemas(db_name)
+
+    async def list_databases(self, timeout: float | None = None, **kwargs: Any) -> list[str]:
+        return await self._call(db_ops.ListDatabases(), timeout, kwargs)
+
+    async def describe_database(self, db_name: str, **kwargs: Any) -> dict:
+        info = await self._call(db_ops.DescribeDatabase(db_name=db_name), kwargs.get("timeout"), kwargs)
+        return {"name": info.name, **info.properties}
+
+    async def alter_database_properties(self, db_name: str, properties: dict, **kwargs: Any) -> None:
+        base.validate_param("properties", properties, dict)
+        await self._call(db_ops.AlterDatabaseProperties(db_name=db_name, properties=dict(properties)),
+                         kwargs.get("timeout"), kwargs)
+
+    async def drop_database_properties(self, db_name: str, property_keys: list[str], **kwargs: Any) -> None:
+        op = db_ops.AlterDatabaseProperties(db_name=db_name,
+                                            delete_keys=base.as_name_list(property_keys, "property_keys"))
+        await self._call(op, kwargs.get("timeout"), kwargs)
+
+    async def use_database(self, db_name: str, **kwargs: Any) -> None:
+        await self._call(db_ops.DescribeDatabase(db_name=db_name), kwargs.get("timeout"), kwargs)
+        self._core._db_name = db_name
+
+    async def using_database(self, db_name: str, **kwargs: Any) -> None:
+        warnings.warn("using_database is deprecated, use use_database instead", PyMilvusDeprecationWarning,
+                      stacklevel=2)
+        await self.use_database(db_name, **kwargs)
+
+    # ---- indexes -----------------------------------------------------------------------------------------
+    async def create_index(self, collection_name: str, index_params: IndexParams, timeout: float | None = None,
+                           **kwargs: Any) -> None:
+        base.validate_param("collection_name", collection_name, str)
+        base.validate_param("index_params", index_params, IndexParams)
+        if len(index_params) == 0:
+            raise ParamError(message="IndexParams is empty, no index can be created")
+        for index in index_params:
+            op = index_ops.CreateIndex(collection_name=collection_name, db_name=self._core.db(kwargs), index=index)
+            await self._call(op, timeout, kwargs)
+
+    async def describe_index(self, collection_name: str, index_name: str, timeout: float | None = None,
+                             **kwargs: Any) -> dict | None:
+        op = index_ops.DescribeIndex(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                     index_name=index_name)
+        try:
+            infos = await self._call(op, timeout, kwargs)
+        except MilvusException as exc:
+            if exc.code == Code.INDEX_NOT_FOUND:
+                return None
+            raise
+        return base.index_dict(infos[0])
+
+    async def list_indexes(self, collection_name: str, field_name: str | None = "", **kwargs: Any) -> list[str]:
+        op = index_ops.DescribeIndex(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                     field_name=field_name or "")
+        try:
+            infos = await self._call(op, kwargs.get("timeout"), kwargs)
+        except MilvusException as exc:
+            if exc.code == Code.INDEX_NOT_FOUND:
+                return []
+            raise
+        return [info.index_name for info in infos]
+
+    async def drop_index(self, collection_name: str, index_name: str, timeout: float | None = None,
+                         **kwargs: Any) -> None:
+        op = index_ops.DropIndex(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                 index_name=index_name)
+        await self._call(op, timeout, kwargs)
+
+    async def alter_index_properties(self, collection_name: str, index_name: str, properties: dict,
+                                     timeout: float | None = None, **kwargs: Any) -> None:
+        base.validate_param("properties", properties, dict)
+        op = index_ops.AlterIndexProperties(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                            index_name=index_name, properties=dict(properties))
+        await self._call(op, timeout, kwargs)
+
+    async def drop_index_properties(self, collection_name: str, index_name: str, property_keys: list[str],
+                                    timeout: float | None = None, **kwargs: Any) -> None:
+        op = index_ops.AlterIndexProperties(collection_name=collection_name, db_name=self._core.db(kwargs),
+                                            index_name=index_name,
+                                            delete_keys=base.as_name_list(property_keys, "property_keys"))
+        await self._call(op, timeout, kwargs)
+
+    # ---- writing -----------------------------------------------------------------------------------------
+    async def _write(self, op_type: type, collection_name: str, rows: list[dict], partition_name: str,
+                     timeout: float | None, kwargs: dict[str, Any], **fields: Any) -> Any:
+        for attempt in (0, 1):
+            info = await self._schema(collection_name, kwargs, refresh=attempt > 0)
+            try:
+                table = rows_to_table(rows, info.schema, partial=bool(fields.get("partial_update")),
+                                      upsert=op_type is data_ops.Upsert,
+                                      allow_auto_id_values=op_type is data_ops.Upsert
+                                      or info.properties.get("allow_insert_auto_id", "false") == "true")
+            except MilvusException:
+                if attempt:
+                    raise
+                continue  # the cached schema may be stale: refresh once and convert again
+            op = op_type(collection_name=collection_name, db_name=self._core.db(kwargs),
+                         partition_name=partition_name or "", data=table, schema_version=info.schema_version,
+                         **fields)
+            try:
+                return await self._call(op, timeout, kwargs)
+            except MilvusException as exc:
+                if exc.code != Code.SCHEMA_MISMATCH or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def insert(self, collection_name: str, data: dict | list[dict], timeout: float | None = None,
+                     partition_name: str | None = "", **kwargs: Any) -> dict:
+        rows = base.as_rows(data)
+        if not rows:
+            return {"insert_count": 0, "ids": []}
+        result = await self._write(data_ops.Insert, collection_name, rows, partition_name or "", timeout, kwargs)
+        return base.insert_result(result)
+
+    async def upsert(self, collection_name: str, data: dict | list[dict], timeout: float | None = None,
+                     partition_name: str | None = "", **kwargs: Any) -> dict:
+        rows = base.as_rows(data)
+        if not rows:
+            return {"upsert_count": 0, "ids": []}
+        partial = bool(kwargs.get("partial_update", False))
+        result = await self._write(data_ops.Upsert, collection_name, rows, partition_name or "", timeout, kwargs,
+                                   partial_update=partial)
+        return base.upsert_result(result)
+
+    async def delete(self, collection_name: str, ids: list | str | int | None = None, timeout: float | None = None,
+                     filter: str | None = None, partition_name: str | None = None, **kwargs: Any) -> dict:
+        pks = base.as_ids(ids, kwargs)
+        if pks is not None and filter:
+            raise ParamError(message="Ambiguous filter parameter, only one deletion condition can be specified.")
+        if pks is None:
+            if not isinstance(filter, str):
+                raise base.DataTypeNotMatchException(
+                    message=f"The type of expr must be string ,but {type(filter)} is given.")
+        base.consistency(kwargs)
+        op = data_ops.Delete(collection_name=collection_name, db_name=self._core.db(kwargs),
+                             partition_name=partition_name or "", ids=pks, filter=filter or "",
+                             filter_params=dict(kwargs.get("filter_params") or {}))
+        return base.delete_result(await self._call(op, timeout, kwargs))
+
+    # ---- reading -----------------------------------------------------------------------------------------
+    async def query(self, collection_name: str, filter: str = "", output_fields: list[str] | None = None,
+                    timeout: float | None = None, ids: list | str | int | None = None,
+                    partition_names: list[str] | None = None, **kwargs: Any) -> list[dict]:
+        limit, offset = kwargs.get("limit"), kwargs.get("offset", 0)
+        base.check_query_args(filter, ids, limit, offset)
+        pks = base.as_ids(ids, {})
+        return await self._query(collection_name, filter, pks, output_fields, partition_names, timeout, kwargs)
+
+    async def get(self, collection_name: str, ids: list | str | int, output_fields: list[str] | None = None,
+                  timeout: float | None = None, partition_names: list[str] | None = None,
+                  **kwargs: Any) -> list[dict]:
+        pks = base.as_ids(ids, {})
+        if not pks:
+            return []
+        return await self._query(collection_name, "", pks, output_fields, partition_names, timeout, kwargs)
+
+    async def _query(self, collection_name: str, filter: str, pks: tuple | None, output_fields: Any,
+                     partition_names: Any, timeout: float | None, kwargs: dict[str, Any]) -> list[dict]:
+        info = await self._schema(collection_name, kwargs)
+        limit = kwargs.get("limit")
+        op = data_ops.Query(
+            collection_name=collection_name, db_name=self._core.db(kwargs), filter=filter, ids=pks,
+            output_fields=base.as_name_list(output_fields, "output_fields"),
+            partition_names=base.as_name_list(partition_names, "partition_names"),
+            limit=-1 if limit is None else int(limit), offset=int(kwargs.get("offset") or 0),
+            filter_params=dict(kwargs.get("filter_params") or {}), consistency_level=base.consistency(kwargs),
+        )
+        for attempt in (0, 1):
+            result = await self._call(op, timeout, kwargs)
+            try:
+                return base.query_rows(result, info)
+            except KeyError:
+                if attempt:
+                    raise
+                info = await self._schema(collection_name, kwargs, refresh=True)
+        raise AssertionError("unreachable")
+
+    # unasync: sync-only
+    # def query_iterator(self, collection_name: str, batch_size: int | None = 1000, limit: int | None = -1,
+    #                    filter: str | None = "", output_fields: list[str] | None = None,
+    #                    partition_names: list[str] | None = None, timeout: float | None = None,
+    #                    **kwargs: Any) -> QueryIterator:
+    #     if filter is not None and not isinstance(filter, str):
+    #         raise base.DataTypeNotMatchException(
+    #             message=f"The type of expr must be string ,but {type(filter)} is given.")
+    #     info = self._schema(collection_name, kwargs)
+    #     query = data_ops.Query(
+    #         collection_name=collection_name, db_name=self._core.db(kwargs), filter=filter or "",
+    #         output_fields=base.as_name_list(output_fields, "output_fields"),
+    #         partition_names=base.as_name_list(partition_names, "partition_names"),
+    #         filter_params=dict(kwargs.get("filter_params") or {}),
+    #     )
+    #     return QueryIterator(lambda op: self._call(op, timeout, kwargs), info, query, batch_size,
+    #                          -1 if limit is None else limit, int(kwargs.get("offset") or 0),
+    #                          kwargs.get("iterator_cp_file"))
+    # unasync: end

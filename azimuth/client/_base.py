@@ -1,0 +1,235 @@
+"""What both clients share: connection settings, argument checks (before any I/O), op building and result
+shaping. The clients themselves only sequence calls; every rule lives here once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azimuth.client._uri import Target, parse_uri
+from azimuth.errors import (
+    DataTypeNotMatchException,
+    MilvusException,
+    ParamError,
+)
+from azimuth.ops.base import DEFAULT_DB, CallContext
+from azimuth.ops.results import CollectionInfo, IndexInfo, MutationResult, QueryResult
+from azimuth.types import schema as schema_types
+from azimuth.types.enums import ConsistencyLevel, LoadState
+from azimuth.types.index_params import IndexParams, prepare_index_params
+from azimuth.types.results import ExtraList, OmitZeroDict
+from azimuth.types.rows import table_to_rows
+from azimuth.types.schema import describe_fields, describe_functions
+
+MAX_LIMIT = 16384
+
+
+def validate_param(name: str, value: Any, expected: type | tuple[type, ...]) -> None:
+    if value is None:
+        raise ParamError(message=f"missing required argument: [{name}]")
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        expected_name = getattr(expected, "__name__", str(expected))
+        raise ParamError(message=f"wrong type of argument [{name}], expected type: [{expected_name}], got type: "
+                                 f"[{type(value).__name__}]")
+
+
+def as_name_list(value: Any, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ParamError(message=f"wrong type of argument [{name}], expected a string or a list of strings")
+
+
+def as_rows(data: Any) -> list[dict]:
+    if isinstance(data, dict):
+        return [data]
+    if not isinstance(data, list):
+        raise TypeError(f"wrong type of argument 'data',expected 'Dict' or list of 'Dict', got "
+                        f"'{type(data).__name__}'")
+    return data
+
+
+def as_ids(ids: Any, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    pks = kwargs.get("pks")
+    if ids is None and pks is None:
+        return None
+    out: list[Any] = []
+    for value in (ids, pks):
+        if value is None:
+            continue
+        if isinstance(value, (int, str)) and not isinstance(value, bool):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, bool) or not isinstance(item, (int, str)):
+                    raise TypeError(f"Unsupported type for primary key: {type(item).__name__}; ids must be int or str")
+                out.append(item)
+        else:
+            raise TypeError(f"wrong type of argument ids: {type(value).__name__}; expected int, str or a list")
+    return tuple(out)
+
+
+def consistency(kwargs: dict[str, Any]) -> int | None:
+    level = kwargs.get("consistency_level")
+    return None if level is None else int(ConsistencyLevel.parse(level))
+
+
+class ClientCore:
+    """Connection settings and per-client state shared by the sync and async clients."""
+
+    def __init__(self, uri: str, user: str, password: str, db_name: str, token: str, timeout: float | None,
+                 kwargs: dict[str, Any]) -> None:
+        self._target: Target = parse_uri(uri)
+        self._uri = uri
+        self._token = token or (f"{user}:{password}" if user and password else "")
+        self._user = user
+        self._db_name = db_name or self._target.db_name or DEFAULT_DB
+        self._timeout = timeout
+        self._options = kwargs
+        self._schemas: dict[tuple[str, str], CollectionInfo] = {}
+        self.is_self_hosted = True
+
+    # ---- contexts & schema cache -------------------------------------------------------------------------
+    def context(self, timeout: float | None, kwargs: dict[str, Any]) -> CallContext:
+        db_name = kwargs.get("db_name") or self._db_name
+        return CallContext.with_timeout(db_name, timeout if timeout is not None else self._timeout, self._user)
+
+    def db(self, kwargs: dict[str, Any]) -> str:
+        return kwargs.get("db_name") or self._db_name
+
+    def cached_schema(self, db_name: str, name: str) -> CollectionInfo | None:
+        return self._schemas.get((db_name, name))
+
+    def remember_schema(self, db_name: str, name: str, info: CollectionInfo) -> None:
+        self._schemas[(db_name, name)] = info
+
+    def forget_schemas(self, db_name: str | None = None) -> None:
+        if db_name is None:
+            self._schemas.clear()
+        else:
+            for key in [k for k in self._schemas if k[0] == db_name]:
+                del self._schemas[key]
+
+    def server_type(self) -> str:
+        server = "zilliz" if "zilliz" in self._target.address else "milvus"
+        self.is_self_hosted = server == "milvus"
+        return server
+
+
+# ---- schema helpers exposed as client classmethods ---------------------------------------------------------
+def create_schema(**kwargs: Any) -> schema_types.CollectionSchema:
+    return schema_types.create_schema(**kwargs)
+
+
+def create_field_schema(name: str, data_type: Any, desc: str = "", **kwargs: Any) -> schema_types.FieldSchema:
+    return schema_types.create_field_schema(name, data_type, desc, **kwargs)
+
+
+def create_struct_field_schema(**kwargs: Any) -> schema_types.StructFieldSchema:
+    return schema_types.create_struct_field_schema(**kwargs)
+
+
+def new_index_params(field_name: str = "", **kwargs: Any) -> IndexParams:
+    return prepare_index_params(field_name, **kwargs)
+
+
+# ---- result shaping ----------------------------------------------------------------------------------------
+def describe_collection_dict(info: CollectionInfo) -> dict[str, Any]:
+    schema = info.schema
+    pk = schema.primary_field
+    out: dict[str, Any] = {
+        "collection_name": info.name,
+        "auto_id": bool(pk.auto_id) if pk is not None else False,
+        "num_shards": info.num_shards,
+        "description": schema.description,
+        "fields": describe_fields(schema),
+        "functions": describe_functions(schema),
+        "aliases": list(info.aliases),
+        "collection_id": info.collection_id,
+        "consistency_level": info.consistency_level,
+        "consistency_level_name": ConsistencyLevel(info.consistency_level).name,
+        "properties": dict(info.properties),
+        "num_partitions": info.num_partitions,
+        "enable_dynamic_field": bool(schema.enable_dynamic_field),
+        "enable_namespace": bool(getattr(schema, "enable_namespace", False)),
+        "schema_version": info.schema_version,
+    }
+    if info.created_ts:
+        out["created_timestamp"] = info.created_ts
+    if info.updated_ts:
+        out["update_timestamp"] = info.updated_ts
+    return out
+
+
+def insert_result(result: MutationResult) -> OmitZeroDict:
+    return OmitZeroDict({"insert_count": result.insert_count, "ids": list(result.ids), "cost": 0})
+
+
+def upsert_result(result: MutationResult) -> OmitZeroDict:
+    return OmitZeroDict({"upsert_count": result.upsert_count, "cost": 0, "ids": list(result.ids)})
+
+
+def delete_result(result: MutationResult) -> OmitZeroDict:
+    return OmitZeroDict({"delete_count": result.delete_count, "cost": 0})
+
+
+def query_rows(result: QueryResult, info: CollectionInfo) -> ExtraList:
+    if result.count is not None:
+        return ExtraList([{"count(*)": result.count}], extra={})
+    rows = table_to_rows(result.table, info.schema, list(result.fields),
+                         None if result.dynamic_keys is None else list(result.dynamic_keys))
+    return ExtraList(rows, extra={})
+
+
+def index_dict(info: IndexInfo) -> dict[str, Any]:
+    out = dict(info.params)
+    out.update({
+        "field_name": info.field_name,
+        "index_name": info.index_name,
+        "total_rows": info.total_rows,
+        "indexed_rows": info.indexed_rows,
+        "pending_index_rows": info.pending_index_rows,
+        "state": info.state,
+    })
+    return out
+
+
+def load_state_dict(state: int, progress: int = 100) -> dict[str, Any]:
+    out: dict[str, Any] = {"state": LoadState(state)}
+    if state == LoadState.Loading:
+        out["progress"] = progress
+    return out
+
+
+# ---- argument checks ---------------------------------------------------------------------------------------
+def check_query_args(filter: Any, ids: Any, limit: Any, offset: Any) -> None:
+    if not isinstance(filter, str):
+        raise DataTypeNotMatchException(message=f"The type of expr must be string ,but {type(filter)} is given.")
+    if filter and ids is not None:
+        raise ParamError(message="Ambiguous filter parameter, only one of filter and ids can be specified.")
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ParamError(message=f"`{name}` value {value} is illegal")
+
+
+def closed_error() -> MilvusException:
+    return MilvusException(message="should create connection first.")
+
+
+def describe_error(exc: MilvusException) -> MilvusException:
+    from azimuth.errors import DescribeCollectionException
+
+    return DescribeCollectionException(exc.code, exc.message, is_input_error=True)
+
+
+def alias_list_dict(result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if result.aliases:
+        out["aliases"] = list(result.aliases)
+    if result.collection_name:
+        out["collection_name"] = result.collection_name
+    if result.db_name:
+        out["db_name"] = result.db_name
+    return out

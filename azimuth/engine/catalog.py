@@ -1,0 +1,165 @@
+"""The catalog: databases, collections (schema, properties, partitions, aliases, index definitions, load state)
+and the manifest of sealed segments, persisted as one JSON document replaced atomically.
+
+Invariants: ids (databases, collections, partitions, segments) are never reused; a collection's ``flushed_ts``
+says that every WAL record of that collection with a timestamp at or below it is already in its sealed segments
+(and their delete files), so recovery replays only newer records.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azimuth.engine.storage.files import read_json, write_json_atomic
+
+CATALOG_FILE = "catalog.json"
+DEFAULT_PARTITION = "_default"
+
+
+@dataclass
+class PartitionMeta:
+    id: int
+    name: str
+    created_ts: int = 0
+    loaded: bool = False
+
+
+@dataclass
+class IndexMeta:
+    name: str
+    field_name: str
+    index_type: str
+    metric_type: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    id: int = 0
+
+
+@dataclass
+class SegmentMeta:
+    id: int
+    partition_id: int
+    num_rows: int
+    directory: str
+    deletes_file: str = ""
+    deleted_rows: int = 0
+    indexes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CollectionMeta:
+    id: int
+    db_name: str
+    name: str
+    schema: dict[str, Any]
+    schema_version: int = 0
+    properties: dict[str, str] = field(default_factory=dict)
+    consistency_level: int = 2
+    num_shards: int = 1
+    num_partitions: int = 0
+    partitions: list[PartitionMeta] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    indexes: list[IndexMeta] = field(default_factory=list)
+    segments: list[SegmentMeta] = field(default_factory=list)
+    flushed_ts: int = 0
+    created_ts: int = 0
+    updated_ts: int = 0
+
+    def partition(self, name: str) -> PartitionMeta | None:
+        for partition in self.partitions:
+            if partition.name == name:
+                return partition
+        return None
+
+    def index_named(self, name: str) -> IndexMeta | None:
+        for index in self.indexes:
+            if index.name == name:
+                return index
+        return None
+
+    @property
+    def loaded(self) -> bool:
+        return any(p.loaded for p in self.partitions)
+
+
+@dataclass
+class DatabaseMeta:
+    id: int
+    name: str
+    properties: dict[str, str] = field(default_factory=dict)
+    created_ts: int = 0
+
+
+class Catalog:
+    """In-memory catalog with name lookups; ``save()`` persists it atomically."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = Path(directory) / CATALOG_FILE
+        self.next_id = 1
+        self.databases: dict[str, DatabaseMeta] = {}
+        self.collections: dict[int, CollectionMeta] = {}
+
+    # ---- persistence -------------------------------------------------------------------------------------
+    @classmethod
+    def load_or_create(cls, directory: Path, created_ts: int) -> Catalog:
+        catalog = cls(directory)
+        if os.path.exists(catalog.path):
+            catalog._from_json(read_json(catalog.path))
+        else:
+            catalog.databases["default"] = DatabaseMeta(catalog.new_id(), "default", {}, created_ts)
+            catalog.save()
+        return catalog
+
+    def save(self) -> None:
+        document = {
+            "next_id": self.next_id,
+            "databases": [asdict(db) for db in self.databases.values()],
+            "collections": [asdict(c) for c in self.collections.values()],
+        }
+        write_json_atomic(self.path, document)
+
+    def _from_json(self, document: dict[str, Any]) -> None:
+        self.next_id = int(document["next_id"])
+        for db in document["databases"]:
+            self.databases[db["name"]] = DatabaseMeta(**db)
+        for raw in document["collections"]:
+            raw = dict(raw)
+            raw["partitions"] = [PartitionMeta(**p) for p in raw["partitions"]]
+            raw["indexes"] = [IndexMeta(**i) for i in raw["indexes"]]
+            raw["segments"] = [SegmentMeta(**s) for s in raw["segments"]]
+            meta = CollectionMeta(**raw)
+            self.collections[meta.id] = meta
+
+    # ---- lookups -----------------------------------------------------------------------------------------
+    def new_id(self) -> int:
+        value = self.next_id
+        self.next_id += 1
+        return value
+
+    def collections_in(self, db_name: str) -> list[CollectionMeta]:
+        return [c for c in self.collections.values() if c.db_name == db_name]
+
+    def find(self, db_name: str, name: str) -> CollectionMeta | None:
+        """A collection by name or alias in a database."""
+        for meta in self.collections.values():
+            if meta.db_name == db_name and meta.name == name:
+                return meta
+        for meta in self.collections.values():
+            if meta.db_name == db_name and name in meta.aliases:
+                return meta
+        return None
+
+    def find_by_name(self, db_name: str, name: str) -> CollectionMeta | None:
+        for meta in self.collections.values():
+            if meta.db_name == db_name and meta.name == name:
+                return meta
+        return None
+
+    def alias_owner(self, db_name: str, alias: str) -> CollectionMeta | None:
+        for meta in self.collections.values():
+            if meta.db_name == db_name and alias in meta.aliases:
+                return meta
+        return None

@@ -1,0 +1,127 @@
+"""Scans of a snapshot: visible rows that pass a predicate, deduplicated by primary key (the newest write wins),
+in primary-key order, paged by offset/limit, projected onto the requested columns.
+
+Columns a segment lacks (fields added after it was written) read as nulls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from azimuth.engine.collection import Snapshot
+from azimuth.engine.segment import Segment
+
+Predicate = Callable[[pa.Table], np.ndarray]
+
+
+def project(table: pa.Table, schema: pa.Schema, columns: list[str]) -> pa.Table:
+    """``table`` reduced to ``columns`` (in order), with nulls for columns it does not have."""
+    arrays = []
+    for name in columns:
+        if name in table.column_names:
+            arrays.append(table.column(name))
+        else:
+            arrays.append(pa.nulls(table.num_rows, type=schema.field(name).type))
+    return pa.Table.from_arrays(arrays, names=columns)
+
+
+def _matches(segment: Segment, ts: int, predicate: Predicate | None) -> np.ndarray:
+    mask = segment.visible(ts)
+    if predicate is not None and mask.any():
+        mask &= predicate(segment.table)
+    return mask
+
+
+def count(snapshot: Snapshot, predicate: Predicate | None) -> int:
+    return sum(int(np.count_nonzero(_matches(s, snapshot.ts, predicate))) for s in snapshot.segments)
+
+
+def scan(
+    snapshot: Snapshot,
+    predicate: Predicate | None,
+    schema: pa.Schema,
+    columns: list[str],
+    pk_name: str,
+    *,
+    limit: int = -1,
+    offset: int = 0,
+) -> pa.Table:
+    """Matching rows in pk order; ``limit`` -1 = all."""
+    picks: list[tuple[Segment, np.ndarray]] = []
+    keys: list[pa.Table] = []
+    for number, segment in enumerate(snapshot.segments):
+        rows = np.flatnonzero(_matches(segment, snapshot.ts, predicate))
+        if len(rows) == 0:
+            continue
+        picks.append((segment, rows))
+        table = segment.table
+        keys.append(
+            pa.table({
+                "pk": table.column(pk_name).take(rows),
+                "ts": pa.array(segment.ts[rows]),
+                "seg": pa.array(np.full(len(rows), len(picks) - 1, dtype=np.int32)),
+                "row": pa.array(rows.astype(np.int64)),
+            })
+        )
+    if not keys:
+        return project(schema.empty_table(), schema, columns)
+    merged = pa.concat_tables(keys).combine_chunks()
+    order = pc.sort_indices(merged, sort_keys=[("pk", "ascending"), ("ts", "descending")])
+    merged = merged.take(order)
+    pks = merged.column("pk")
+    if len(pks) > 1:
+        first = np.ones(len(pks), dtype=bool)
+        first[1:] = pc.not_equal(pks.slice(1), pks.slice(0, len(pks) - 1)).to_numpy(zero_copy_only=False)
+        if not first.all():
+            merged = merged.filter(pa.array(first))
+    end = merged.num_rows if limit < 0 else min(merged.num_rows, offset + limit)
+    merged = merged.slice(offset, max(end - offset, 0))
+    return gather(picks, merged.column("seg").to_numpy(), merged.column("row").to_numpy(), schema, columns)
+
+
+def gather(
+    picks: list[tuple[Segment, np.ndarray]], seg: np.ndarray, row: np.ndarray, schema: pa.Schema, columns: list[str]
+) -> pa.Table:
+    """Rows ``(seg[i], row[i])`` in that order, projected onto ``columns``."""
+    if len(seg) == 0:
+        return project(schema.empty_table(), schema, columns)
+    parts = []
+    positions = []
+    for number in np.unique(seg):
+        where = np.flatnonzero(seg == number)
+        segment = picks[int(number)][0]
+        parts.append(project(segment.table, schema, columns).take(pa.array(row[where])))
+        positions.append(where)
+    combined = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:
+        inverse = np.empty(len(seg), dtype=np.int64)
+        inverse[np.concatenate(positions)] = np.arange(len(seg))
+        combined = combined.take(pa.array(inverse))
+    return combined
+
+
+def after_key(predicate: Predicate | None, pk_name: str, after: object) -> Predicate:
+    """``predicate`` restricted to rows whose primary key is greater than ``after``."""
+
+    def restricted(table: pa.Table) -> np.ndarray:
+        mask = np.asarray(pc.greater(table.column(pk_name), pa.scalar(after, table.schema.field(pk_name).type))
+                          .to_numpy(zero_copy_only=False), dtype=bool)
+        if predicate is not None and mask.any():
+            mask &= predicate(table)
+        return mask
+
+    return restricted
+
+
+def lookup(snapshot: Snapshot, pks: pa.Array, schema: pa.Schema, columns: list[str], pk_name: str) -> pa.Table:
+    """Rows whose primary key is in ``pks`` (the newest visible version of each)."""
+    from azimuth.engine.segment import pk_matches
+
+    def predicate(table: pa.Table) -> np.ndarray:
+        return pk_matches(table.column(pk_name), pks)
+
+    return scan(snapshot, predicate, schema, columns, pk_name)

@@ -1,0 +1,211 @@
+"""Segments: the growing (in-memory, append-only) segment and immutable sealed segments on disk.
+
+Both expose the same read view: an Arrow table of user columns plus the hidden ``$ts`` column (the hybrid
+timestamp of the write that created each row), the primary keys, and ``deleted_ts`` — per row, the timestamp of
+the delete that removed it (``MAX_TS`` while alive). A row is visible to a snapshot at ``t`` when
+``ts <= t < deleted_ts``. Sealed segments are single Arrow IPC files read through a memory map (zero copy);
+their deletes live in a small side file rewritten at flush.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from azimuth.engine.clock import MAX_TS
+from azimuth.engine.storage.files import fsync_dir
+from azimuth.errors import Code, StorageError
+
+TS_COLUMN = "$ts"
+DATA_FILE = "data.arrow"
+_DELETE_DTYPE = np.dtype([("row", "<i8"), ("ts", "<i8")])
+
+
+def pk_matches(pk_column: pa.Array | pa.ChunkedArray, pks: pa.Array) -> np.ndarray:
+    """Bool mask of rows whose primary key is in ``pks``."""
+    mask = pc.is_in(pk_column, value_set=pks)
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+class Segment:
+    """Read view shared by growing and sealed segments."""
+
+    id: int
+    partition_id: int
+    pk_name: str
+
+    def __init__(self) -> None:
+        self.deleted_ts = np.empty(0, dtype=np.int64)
+        self.dirty = False  # deletes not yet persisted
+
+    @property
+    def table(self) -> pa.Table:
+        raise NotImplementedError
+
+    @property
+    def num_rows(self) -> int:
+        return self.table.num_rows
+
+    @property
+    def ts(self) -> np.ndarray:
+        column = self.table.column(TS_COLUMN)
+        return column.to_numpy()
+
+    @property
+    def pk_column(self) -> pa.ChunkedArray:
+        return self.table.column(self.pk_name)
+
+    def visible(self, snapshot_ts: int) -> np.ndarray:
+        n = self.num_rows
+        return (self.ts <= snapshot_ts) & (self.deleted_ts[:n] > snapshot_ts)
+
+    def live_count(self) -> int:
+        return int(np.count_nonzero(self.deleted_ts[: self.num_rows] == MAX_TS))
+
+    def apply_delete(self, pks: pa.Array, delete_ts: int) -> int:
+        """Mark live rows with a key in ``pks`` written before ``delete_ts`` as deleted; returns how many."""
+        n = self.num_rows
+        if n == 0 or len(pks) == 0:
+            return 0
+        hit = pk_matches(self.pk_column, pks)
+        hit &= self.ts < delete_ts
+        hit &= self.deleted_ts[:n] == MAX_TS
+        count = int(np.count_nonzero(hit))
+        if count:
+            self.deleted_ts[:n][hit] = delete_ts
+            self.dirty = True
+        return count
+
+
+class GrowingSegment(Segment):
+    """Appendable in-memory segment; the concatenated table is built lazily and cached until the next append."""
+
+    def __init__(self, segment_id: int, partition_id: int, pk_name: str, schema: pa.Schema) -> None:
+        super().__init__()
+        self.id = segment_id
+        self.partition_id = partition_id
+        self.pk_name = pk_name
+        self.schema = schema
+        self._batches: list[pa.Table] = []
+        self._rows = 0
+        self._bytes = 0
+        self._cached: pa.Table | None = None
+        self._lock = threading.Lock()
+        self.deleted_ts = np.full(1024, MAX_TS, dtype=np.int64)
+
+    def append(self, table: pa.Table, ts: int) -> None:
+        stamped = table.append_column(TS_COLUMN, pa.array(np.full(table.num_rows, ts, dtype=np.int64)))
+        with self._lock:
+            self._batches.append(stamped)
+            self._rows += table.num_rows
+            self._bytes += table.nbytes
+            self._cached = None
+            if self._rows > len(self.deleted_ts):
+                grown = np.full(max(self._rows, 2 * len(self.deleted_ts)), MAX_TS, dtype=np.int64)
+                grown[: len(self.deleted_ts)] = self.deleted_ts
+                self.deleted_ts = grown
+
+    @property
+    def table(self) -> pa.Table:
+        cached = self._cached
+        if cached is not None:
+            return cached
+        with self._lock:
+            if self._cached is None:
+                if self._batches:
+                    combined = pa.concat_tables(self._batches, promote_options="default").combine_chunks()
+                    self._batches = [combined]
+                else:
+                    combined = self.schema.append(pa.field(TS_COLUMN, pa.int64())).empty_table()
+                self._cached = combined
+            return self._cached
+
+    @property
+    def num_rows(self) -> int:
+        return self._rows
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+
+class SealedSegment(Segment):
+    """An immutable segment memory-mapped from ``<directory>/data.arrow``."""
+
+    def __init__(self, segment_id: int, partition_id: int, pk_name: str, directory: Path,
+                 deletes_file: str = "") -> None:
+        super().__init__()
+        self.id = segment_id
+        self.partition_id = partition_id
+        self.pk_name = pk_name
+        self.directory = Path(directory)
+        path = self.directory / DATA_FILE
+        try:
+            source = pa.memory_map(str(path), "r")
+            self._table = pa.ipc.open_file(source).read_all()
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise StorageError(
+                Code.STORAGE_CORRUPTED,
+                f"segment file {path} is missing or corrupt ({exc}); restore the data directory from a backup",
+            ) from exc
+        self.deleted_ts = np.full(self._table.num_rows, MAX_TS, dtype=np.int64)
+        self._ts = self._table.column(TS_COLUMN).to_numpy()
+        if deletes_file:
+            self._load_deletes(self.directory / deletes_file)
+
+    @property
+    def table(self) -> pa.Table:
+        return self._table
+
+    @property
+    def num_rows(self) -> int:
+        return self._table.num_rows
+
+    @property
+    def ts(self) -> np.ndarray:
+        return self._ts
+
+    def _load_deletes(self, path: Path) -> None:
+        try:
+            records = np.load(path, allow_pickle=False)
+            if records.dtype != _DELETE_DTYPE:
+                raise ValueError(f"unexpected dtype {records.dtype}")
+            self.deleted_ts[records["row"]] = records["ts"]
+        except (OSError, ValueError, IndexError) as exc:
+            raise StorageError(
+                Code.STORAGE_CORRUPTED, f"delete file {path} is corrupt ({exc}); restore it from a backup"
+            ) from exc
+
+    def write_deletes(self, version: int) -> tuple[str, int]:
+        """Persist the current deletes as a new side file; returns (file name, deleted row count)."""
+        rows = np.flatnonzero(self.deleted_ts != MAX_TS)
+        records = np.empty(len(rows), dtype=_DELETE_DTYPE)
+        records["row"] = rows
+        records["ts"] = self.deleted_ts[rows]
+        name = f"deletes-{version}.npy"
+        path = self.directory / name
+        with open(path, "wb") as handle:
+            np.save(handle, records, allow_pickle=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        fsync_dir(self.directory)
+        return name, len(rows)
+
+
+def write_segment(directory: Path, table: pa.Table) -> None:
+    """Write ``table`` (including ``$ts``) as one uncompressed Arrow IPC file, durably."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / DATA_FILE
+    table = table.combine_chunks()
+    with pa.OSFile(str(path), "wb") as sink:
+        with pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+    fsync_dir(directory)
+    fsync_dir(directory.parent)

@@ -1,0 +1,58 @@
+"""Shared pieces of the benchmarks: data generators, timers, peers, and the result table."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clustered(n: int, dim: int, clusters: int = 64, seed: int = 0) -> np.ndarray:
+    """Gaussian-mixture vectors (float32): what real embeddings look like more than uniform noise does."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(0, 1, (clusters, dim)).astype(np.float32)
+    labels = rng.integers(0, clusters, n)
+    return (centers[labels] + rng.normal(0, 0.35, (n, dim)).astype(np.float32)).astype(np.float32)
+
+
+def timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def run_python(code: str, cwd: str | None = None) -> str:
+    """Run ``code`` in a fresh interpreter (for reopen timings) and return its stdout."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env,
+                         check=False)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return out.stdout.strip()
+
+
+def milvus_lite_available() -> bool:
+    try:
+        import milvus_lite  # noqa: F401
+        import pymilvus  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def print_table(title: str, header: list[str], rows: list[list[object]]) -> str:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(header)]
+    lines = [f"### {title}", "", "| " + " | ".join(str(h).ljust(w) for h, w in zip(header, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |")
+    text = "\n".join(lines) + "\n"
+    print(text, flush=True)
+    return text
