@@ -233,3 +233,76 @@ def alias_list_dict(result: Any) -> dict[str, Any]:
     if result.db_name:
         out["db_name"] = result.db_name
     return out
+
+
+# ---- search --------------------------------------------------------------------------------------------------
+_RESERVED_SEARCH_KEYS = ("metric_type", "params", "offset")
+
+
+def is_search_data(data: Any) -> bool:
+    import numpy as np
+    import scipy.sparse as sp
+
+    if sp.issparse(data):
+        return True
+    if not isinstance(data, (list, np.ndarray)):
+        return False
+    return all(isinstance(v, (list, tuple, bytes, np.ndarray, str, dict)) or sp.issparse(v) for v in data)
+
+
+def check_search_input(data: Any, ids: Any, limit: Any) -> tuple[Any, tuple | None]:
+    if ids is not None and data is not None:
+        raise ParamError(message="Either ids or data must be provided, not both")
+    if ids is None and data is None:
+        raise ParamError(message="Either ids or data must be provided")
+    if data is not None and not is_search_data(data):
+        raise ParamError(message=f"`search_data` value {data} is illegal")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        raise ParamError(message=f"`limit` value {limit} is illegal")
+    return data, (as_ids(ids, {}) if ids is not None else None)
+
+
+def merged_search_params(search_params: Any, kwargs: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """pymilvus's search-params rules: top-level keys merge into ``params`` (a key in both with different values
+    is ambiguous), ``offset`` comes from kwargs or the params (not both)."""
+    params = dict(search_params or {})
+    inner = params.get("params", {}) or {}
+    if not isinstance(inner, dict):
+        raise ParamError(message=f"Search params must be a dict, got {type(inner)}")
+    inner = dict(inner)
+    for key, value in params.items():
+        if key in ("params", "offset"):
+            continue
+        if key in inner and inner[key] != value:
+            raise ParamError(message=f"ambiguous parameter: {key} is set both in search_params ({value}) and in "
+                                     f"search_params['params'] ({inner[key]})")
+        inner[key] = value
+    if "offset" in kwargs and "offset" in params:
+        raise ParamError(message="Provide offset both in kwargs and param, expect just one")
+    offset = kwargs.get("offset") if kwargs.get("offset") is not None else params.get("offset", 0)
+    if offset is None:
+        offset = 0
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        raise ParamError(message=f"wrong type for offset, expect int, got {type(offset)}")
+    merged = {"params": inner}
+    if "metric_type" in inner:
+        merged["metric_type"] = inner["metric_type"]
+    for key in ("radius", "range_filter"):
+        if key in inner:
+            merged[key] = inner[key]
+    return merged, offset
+
+
+def search_result(hits: Any, info: CollectionInfo) -> Any:
+    from azimuth.types.results import SearchResult
+
+    entities = None
+    if hits.entities is not None:
+        fields = list(hits.fields)
+        keys = None if hits.dynamic_keys is None else list(hits.dynamic_keys)
+        entities = [table_to_rows(t, info.schema, fields, keys, wrap_byte_vectors=False) for t in hits.entities]
+    return SearchResult.from_columns(hits.pk_name, hits.ids, hits.distances, entities, extra={})
+
+
+def unsupported_argument(name: str) -> MilvusException:
+    return MilvusException(3000, f"{name} is not supported by Azimuth yet")

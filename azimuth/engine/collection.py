@@ -128,7 +128,8 @@ class CollectionData:
             write_segment(directory, growing.table)
             sealed = SealedSegment(growing.id, part.id, self.pk_name, directory)
             sealed.deleted_ts[:] = growing.deleted_ts[: growing.num_rows]
-            sealed.dirty = bool((sealed.deleted_ts != np.iinfo(np.int64).max).any())
+            sealed.deleted_rows = growing.deleted_rows
+            sealed.dirty = growing.deleted_rows > 0
             with self._lock:
                 part.sealed.append(sealed)
                 part.growing = None

@@ -23,6 +23,7 @@ from azimuth.engine.catalog import Catalog, CollectionMeta
 from azimuth.engine.clock import HybridClock, physical_now
 from azimuth.engine.collection import CollectionData, Snapshot
 from azimuth.engine.gate import Gate
+from azimuth.engine.indexing import IndexBuilder, load_segment_indexes
 from azimuth.engine.records import RecordKind
 from azimuth.engine.storage.format import init_or_check_format
 from azimuth.engine.storage.lock import DirectoryLock
@@ -57,6 +58,10 @@ class Engine:
             self.gate = Gate()
             self.wal = WriteAheadLog(self.directory / "wal")
             self._recover()
+            self._load_indexes()
+            self.builder = IndexBuilder(self)
+            for meta in self.catalog.collections.values():
+                self.builder.schedule(meta)
             self._closed = False
         except BaseException:
             self._lock.release()
@@ -76,9 +81,17 @@ class Engine:
         if replayed:
             log.info("replayed %d WAL records from %s", replayed, self.directory)
 
+    def _load_indexes(self) -> None:
+        for data in self.collections.values():
+            entries = {s.id: s.indexes for s in data.meta.segments}
+            for part in data.partitions.values():
+                for segment in part.sealed:
+                    load_segment_indexes(data.meta, segment, entries.get(segment.id, {}))
+
     def close(self) -> None:
         if getattr(self, "_closed", True):
             return
+        self.builder.stop()
         with self.gate.exclusive():
             self.flush_all()
             self.wal.close()
@@ -132,20 +145,20 @@ class Engine:
 
     def _write(self, kind: RecordKind, collection_id: int, partition_id: int,
                tables: tuple[pa.Table, ...]) -> tuple[int, int]:
-        body = records.encode_body(tables)
+        payload = records.encode(kind, collection_id, partition_id, tables)
+        record = records.Record(kind, collection_id, partition_id, tables)
         outcome: list[int] = []
 
-        def make_record() -> tuple[int, bytes]:
+        def allocate() -> int:
             data = self.collections.get(collection_id)
             if data is None:
                 raise collection_dropped(collection_id)
             ts = self.clock.allocate()
-            outcome.append(self._apply(records.Record(kind, collection_id, partition_id, tables), ts, data))
-            outcome.append(ts)
-            return ts, records.encode_header(kind, collection_id, partition_id, len(tables)) + body
+            outcome.extend((self._apply(record, ts, data), ts))
+            return ts
 
         with self.gate.shared():
-            self.wal.append_with(make_record)
+            self.wal.append_allocated(allocate, payload)
         data = self.collections.get(collection_id)
         if data is not None and data.growing_bytes() >= self.seal_bytes:
             self.flush(collection_id)
@@ -175,6 +188,8 @@ class Engine:
             data.meta.flushed_ts = flushed_ts
             self.catalog.save()
             self._truncate_wal()
+        if not getattr(self, "_closed", True) and not self.builder._stop:
+            self.builder.schedule(data.meta)
 
     def flush_all(self) -> None:
         with self.gate.exclusive():

@@ -45,14 +45,15 @@ def _ipc_bytes(table: pa.Table) -> pa.Buffer:
     return sink.getvalue()
 
 
-def encode_body(tables: tuple[pa.Table, ...]) -> bytes:
-    """Everything after the header: each table as a length-prefixed Arrow IPC stream."""
-    chunks: list[bytes] = []
+def encode(kind: RecordKind, collection_id: int, partition_id: int, tables: tuple[pa.Table, ...]) -> list:
+    """The record as buffers to write back to back (header, then each table as a length-prefixed Arrow IPC
+    stream); Arrow buffers are passed as memoryviews, never copied."""
+    parts: list = [encode_header(kind, collection_id, partition_id, len(tables))]
     for table in tables:
         buffer = _ipc_bytes(table)
-        chunks.append(_LENGTH.pack(buffer.size))
-        chunks.append(buffer.to_pybytes())
-    return b"".join(chunks)
+        parts.append(_LENGTH.pack(buffer.size))
+        parts.append(memoryview(buffer))
+    return parts
 
 
 def peek(payload: bytes | memoryview) -> tuple[RecordKind, int, int]:

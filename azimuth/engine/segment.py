@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -42,6 +43,34 @@ class Segment:
     def __init__(self) -> None:
         self.deleted_ts = np.empty(0, dtype=np.int64)
         self.dirty = False  # deletes not yet persisted
+        self.indexes: dict[str, Any] = {}  # index id -> built index over this segment
+        self.deleted_rows = 0  # rows with a delete timestamp (kept in step with deleted_ts)
+        self.max_ts = 0
+        self._vectors: dict[str, tuple[pa.Table, Any]] = {}
+
+    def attach_index(self, key: str, index: Any) -> None:
+        self.indexes = {**self.indexes, key: index}
+
+    def detach_index(self, key: str) -> None:
+        self.indexes = {k: v for k, v in self.indexes.items() if k != key}
+
+    def vectors(self, field: str, dtype: Any) -> Any:
+        """The field's vectors as index-ready arrays (cached while the segment's table is unchanged)."""
+        table = self.table
+        cached = self._vectors.get(field)
+        if cached is not None and cached[0] is table:
+            return cached[1]
+        from azimuth.engine.vectors import column_array, vectors_of
+
+        if field not in table.column_names:
+            return None
+        value = vectors_of(column_array(table, field), dtype)
+        self._vectors[field] = (table, value)
+        return value
+
+    def all_visible(self, snapshot_ts: int) -> bool:
+        """True when every row is visible at ``snapshot_ts`` (no mask needed). O(1)."""
+        return self.deleted_rows == 0 and self.max_ts <= snapshot_ts
 
     @property
     def table(self) -> pa.Table:
@@ -78,6 +107,7 @@ class Segment:
         count = int(np.count_nonzero(hit))
         if count:
             self.deleted_ts[:n][hit] = delete_ts
+            self.deleted_rows += count
             self.dirty = True
         return count
 
@@ -102,6 +132,7 @@ class GrowingSegment(Segment):
         stamped = table.append_column(TS_COLUMN, pa.array(np.full(table.num_rows, ts, dtype=np.int64)))
         with self._lock:
             self._batches.append(stamped)
+            self.max_ts = max(self.max_ts, ts)
             self._rows += table.num_rows
             self._bytes += table.nbytes
             self._cached = None
@@ -155,6 +186,7 @@ class SealedSegment(Segment):
             ) from exc
         self.deleted_ts = np.full(self._table.num_rows, MAX_TS, dtype=np.int64)
         self._ts = self._table.column(TS_COLUMN).to_numpy()
+        self.max_ts = int(self._ts.max()) if len(self._ts) else 0
         if deletes_file:
             self._load_deletes(self.directory / deletes_file)
 
@@ -176,6 +208,7 @@ class SealedSegment(Segment):
             if records.dtype != _DELETE_DTYPE:
                 raise ValueError(f"unexpected dtype {records.dtype}")
             self.deleted_ts[records["row"]] = records["ts"]
+            self.deleted_rows = len(records)
         except (OSError, ValueError, IndexError) as exc:
             raise StorageError(
                 Code.STORAGE_CORRUPTED, f"delete file {path} is corrupt ({exc}); restore it from a backup"

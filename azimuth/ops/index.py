@@ -10,8 +10,11 @@ from azimuth.types.index_params import IndexParam
 
 @dataclass(frozen=True)
 class CreateIndex(CollectionOp):
+    """Define an index; with ``wait`` the call returns once every sealed segment has it built."""
+
     name = "CreateIndex"
     index: IndexParam | None = None
+    wait: bool = True
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from azimuth.engine.catalog import CollectionMeta, IndexMeta
+from azimuth.engine.indexing import drop_index_files, is_vector_index
 from azimuth.errors import Code, server_error
 from azimuth.ops import index as ops
 from azimuth.ops.base import CallContext
@@ -34,15 +35,20 @@ SCALAR_INDEX_TYPES: dict[str, frozenset[DataType]] = {
 
 
 def _normalize_vector(index_type: str, metric: str, field, configs: dict[str, Any]) -> tuple[str, str, dict]:
-    try:
-        from azimuth.engine.index import normalize_build
-    except ImportError:  # TEMP until the index library lands
-        return index_type, metric or "COSINE", configs
+    from azimuth.engine.index import normalize_build
+
     spec = normalize_build(index_type, metric or None, field.dtype, int(field.params.get("dim", 0) or 0), configs)
     return spec.index_type, spec.metric_type, configs
 
 
-def create_index_on(svc: ServiceContext, meta: CollectionMeta, index: IndexParam) -> None:
+def create_index_on(svc: ServiceContext, meta: CollectionMeta, index: IndexParam, wait: bool = True) -> None:
+    _define_index(svc, meta, index)
+    svc.engine.builder.schedule(meta)
+    if wait:
+        svc.engine.builder.wait(meta.id)
+
+
+def _define_index(svc: ServiceContext, meta: CollectionMeta, index: IndexParam) -> None:
     schema = CollectionSchema.from_storage(meta.schema)
     field = next((f for f in schema.fields if f.name == index.field_name), None)
     if field is None:
@@ -95,7 +101,7 @@ def create_index(svc: ServiceContext, op: ops.CreateIndex, ctx: CallContext) -> 
     meta = checks.collection(svc.engine, checks.db_of(op.db_name, ctx), op.collection_name)
     if op.index is None:
         raise server_error(Code.INVALID_PARAMETER, "index params are empty")
-    create_index_on(svc, meta, op.index)
+    create_index_on(svc, meta, op.index, op.wait)
 
 
 def _stringify(value: Any) -> str:
@@ -110,9 +116,22 @@ def index_info(svc: ServiceContext, meta: CollectionMeta, index: IndexMeta) -> I
         params["metric_type"] = index.metric_type
     params.update({k: _stringify(v) for k, v in index.params.items()})
     params.update(index.properties)
-    rows = svc.engine.data(meta.id).row_count()
-    return IndexInfo(index_name=index.name, field_name=index.field_name, params=params, total_rows=rows,
-                     indexed_rows=rows, pending_index_rows=0, state="Finished", index_id=index.id)
+    data = svc.engine.data(meta.id)
+    total = indexed = pending = 0
+    vector = is_vector_index(meta, index)
+    for part in data.partitions.values():
+        for segment in part.sealed:
+            total += segment.num_rows
+            if not vector or str(index.id) in segment.indexes:
+                indexed += segment.num_rows
+            else:
+                pending += segment.num_rows
+        if part.growing is not None:
+            total += part.growing.num_rows
+            indexed += part.growing.num_rows
+    state = "InProgress" if pending else "Finished"
+    return IndexInfo(index_name=index.name, field_name=index.field_name, params=params, total_rows=total,
+                     indexed_rows=indexed, pending_index_rows=pending, state=state, index_id=index.id)
 
 
 @handles(ops.DescribeIndex)
@@ -140,6 +159,7 @@ def drop_index(svc: ServiceContext, op: ops.DropIndex, ctx: CallContext) -> None
             raise server_error(Code.INVALID_PARAMETER, f"index cannot be dropped, collection is loaded, please "
                                                        f"release it first: collection={meta.name}")
         meta.indexes.remove(index)
+        drop_index_files(meta, svc.engine.data(meta.id), index)
 
 
 @handles(ops.AlterIndexProperties)

@@ -81,6 +81,14 @@ def _locate_float_row(spec: FieldSpec, values: list[Any], index_map: list[int] |
     return inconsistent(spec, values[0], "could not convert the rows to a float matrix")
 
 
+def stack_rows(values: list[np.ndarray]) -> np.ndarray:
+    """Equal-length 1-D arrays → an (n, dim) matrix; one C-level concatenate instead of ``np.stack``'s
+    per-array reshaping. Raises ValueError when shapes differ."""
+    if len({v.shape for v in values}) != 1 or values[0].ndim != 1:
+        return np.stack(values)
+    return np.concatenate(values).reshape(len(values), -1)
+
+
 def float_matrix(
     spec: FieldSpec, values: list[Any], index_map: list[int] | None, types: set[type] | None = None
 ) -> np.ndarray:
@@ -91,7 +99,7 @@ def float_matrix(
         if not {v.dtype for v in values} <= set(_FLOATS):
             raise _locate_float_row(spec, values, index_map)
         try:
-            mat = np.stack(values)
+            mat = stack_rows(values)
         except ValueError:
             raise _locate_float_row(spec, values, index_map) from None
         if mat.ndim != 2 or mat.shape[1] != spec.dim:
@@ -169,7 +177,7 @@ def encode_half_vector(spec: FieldSpec, values: list[Any], index_map: list[int] 
     mat: np.ndarray | None = None
     if types == {np.ndarray} and {v.dtype for v in values} == {target}:
         try:
-            mat = np.stack(values)
+            mat = stack_rows(values)
         except ValueError:
             mat = None
         if mat is not None and (mat.ndim != 2 or mat.shape[1] != spec.dim):
@@ -212,7 +220,7 @@ def encode_int8_vector(spec: FieldSpec, values: list[Any], index_map: list[int] 
     mat: np.ndarray | None = None
     if types == {np.ndarray} and {v.dtype for v in values} == {np.dtype(np.int8)}:
         try:
-            mat = np.stack(values)
+            mat = stack_rows(values)
         except ValueError:
             mat = None
         if mat is not None and (mat.ndim != 2 or mat.shape[1] != spec.dim):

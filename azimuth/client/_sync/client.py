@@ -25,6 +25,7 @@ from azimuth.ops import collection as col_ops
 from azimuth.ops import data as data_ops
 from azimuth.ops import database as db_ops
 from azimuth.ops import index as index_ops
+from azimuth.ops import search as search_ops
 from azimuth.ops.base import Op
 from azimuth.ops.results import CollectionInfo
 from azimuth.types.index_params import IndexParams
@@ -516,6 +517,44 @@ class MilvusClient:
                     raise
                 info = self._schema(collection_name, kwargs, refresh=True)
         raise AssertionError("unreachable")
+
+    # ---- search -------------------------------------------------------------------------------------------
+    def search(self, collection_name: str, data: list | None = None, filter: str = "", limit: int = 10,
+               output_fields: list[str] | None = None, search_params: dict | None = None,
+               timeout: float | None = None, partition_names: list[str] | None = None,
+               anns_field: str | None = None, ranker: Any = None, function_chains: Any = None,
+               highlighter: Any = None, ids: list | str | int | None = None, search_aggregation: Any = None,
+               **kwargs: Any) -> Any:
+        return self._search(collection_name, data, filter, limit, output_fields, search_params, timeout,
+                            partition_names, anns_field, ranker, function_chains, highlighter, ids,
+                            search_aggregation, kwargs)
+
+    def _search(self, collection_name: str, data: Any, filter: Any, limit: Any, output_fields: Any,
+                      search_params: Any, timeout: float | None, partition_names: Any, anns_field: Any,
+                      ranker: Any, function_chains: Any, highlighter: Any, ids: Any, search_aggregation: Any,
+                      kwargs: dict[str, Any]) -> Any:
+        base.validate_param("collection_name", collection_name, str)
+        data, pks = base.check_search_input(data, ids, limit)
+        if not isinstance(filter, str):
+            raise base.DataTypeNotMatchException(message=f"The type of expr must be string ,but {type(filter)} "
+                                                         "is given.")
+        for name, value in (("ranker", ranker), ("function_chains", function_chains),
+                            ("highlighter", highlighter), ("search_aggregation", search_aggregation)):
+            if value is not None:
+                raise base.unsupported_argument(name)
+        params, offset = base.merged_search_params(search_params, kwargs)
+        info = self._schema(collection_name, kwargs)
+        op = search_ops.Search(
+            collection_name=collection_name, db_name=self._core.db(kwargs), anns_field=anns_field or "",
+            data=data, ids=pks, filter=filter or "", filter_params=dict(kwargs.get("filter_params") or {}),
+            limit=limit, offset=offset, output_fields=base.as_name_list(output_fields, "output_fields"),
+            partition_names=base.as_name_list(partition_names, "partition_names"), search_params=params,
+            group_by_field=kwargs.get("group_by_field") or "", group_size=int(kwargs.get("group_size") or 1),
+            strict_group_size=bool(kwargs.get("strict_group_size", False)),
+            round_decimal=int(kwargs.get("round_decimal", -1)), consistency_level=base.consistency(kwargs),
+        )
+        hits = self._call(op, timeout, kwargs)
+        return base.search_result(hits, info)
 
     def query_iterator(self, collection_name: str, batch_size: int | None = 1000, limit: int | None = -1,
                        filter: str | None = "", output_fields: list[str] | None = None,

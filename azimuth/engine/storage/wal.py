@@ -30,7 +30,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -76,6 +76,20 @@ def _as_buffer(payload: Payload) -> bytes | bytearray | memoryview:
     return memoryview(payload).cast("B")
 
 
+def _as_parts(payload: Payload | Sequence[Payload]) -> tuple[bytes | bytearray | memoryview, ...]:
+    """A payload given as one buffer or as several (written back to back, never joined)."""
+    if isinstance(payload, (list, tuple)):
+        return tuple(_as_buffer(part) for part in payload)
+    return (_as_buffer(payload),)
+
+
+def _crc(parts: tuple[bytes | bytearray | memoryview, ...]) -> int:
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return crc
+
+
 class WriteAheadLog:
     """A durable, append-only log of ``(seq, payload)`` records (see the module docstring)."""
 
@@ -91,7 +105,7 @@ class WriteAheadLog:
         self.torn_tail: tuple[Path, int, int] | None = None  # (file, offset, bytes dropped) if recovery truncated
         self._cond = threading.Condition(threading.Lock())  # guards the queue and the counters below
         self._io_lock = threading.Lock()  # serialises file I/O: the leader's batch, rotation, truncation, snapshots
-        self._queue: list[tuple[int, bytes | bytearray | memoryview, int | None]] = []
+        self._queue: list[tuple[int, tuple[bytes | bytearray | memoryview, ...], int | None]] = []
         self._queued_seq = 0  # highest seq accepted into the queue
         self._durable_seq = 0  # highest seq written (and fsynced when sync=True)
         self._enqueued = 0  # tickets handed out
@@ -184,10 +198,10 @@ class WriteAheadLog:
         must not be modified until the call returns. Raises ``ValueError`` for a non-increasing ``seq`` or a
         closed log, ``StorageError`` if writing failed.
         """
-        data = _as_buffer(payload)
-        crc = zlib.crc32(data)  # outside the lock: zlib releases the GIL, so appenders checksum in parallel
+        parts = _as_parts(payload)
+        crc = _crc(parts)  # outside the lock: zlib releases the GIL, so appenders checksum in parallel
         with self._cond:
-            self._commit(self._enqueue(seq, data, crc))
+            self._commit(self._enqueue(seq, parts, crc))
 
     def append_with(self, make_record: Callable[[], tuple[int, Payload]]) -> int:
         """Call ``make_record()`` under the log's queue lock and append what it returns; returns the seq.
@@ -199,17 +213,32 @@ class WriteAheadLog:
         with self._cond:
             self._check_usable()
             seq, payload = make_record()
-            self._commit(self._enqueue(seq, _as_buffer(payload), None))
+            self._commit(self._enqueue(seq, _as_parts(payload), None))
         return seq
 
-    def _enqueue(self, seq: int, data: bytes | bytearray | memoryview, crc: int | None) -> int:
+    def append_allocated(self, allocate: Callable[[], int], payload: Payload | Sequence[Payload]) -> int:
+        """Append a payload known in advance under a seq that ``allocate()`` picks under the queue lock.
+
+        Like :meth:`append_with`, allocation order equals log order; unlike it, the payload (one buffer or a
+        sequence of buffers written back to back) is checksummed before the lock is taken. Returns the seq.
+        """
+        parts = _as_parts(payload)
+        crc = _crc(parts)
+        with self._cond:
+            self._check_usable()
+            seq = allocate()
+            self._commit(self._enqueue(seq, parts, crc))
+        return seq
+
+    def _enqueue(self, seq: int, data: tuple[bytes | bytearray | memoryview, ...], crc: int | None) -> int:
         self._check_usable()
         if seq <= self._queued_seq:
             raise ValueError(f"WAL sequence numbers must increase: got {seq} after {self._queued_seq}")
         if seq >= 1 << 64:
             raise ValueError(f"WAL sequence number {seq} does not fit in 64 bits")
-        if len(data) > MAX_PAYLOAD:
-            raise ValueError(f"WAL record payload of {len(data)} bytes exceeds the {MAX_PAYLOAD}-byte limit")
+        size = sum(len(part) for part in data)
+        if size > MAX_PAYLOAD:
+            raise ValueError(f"WAL record payload of {size} bytes exceeds the {MAX_PAYLOAD}-byte limit")
         self._queue.append((seq, data, crc))
         self._queued_seq = seq
         self._enqueued += 1
@@ -243,18 +272,19 @@ class WriteAheadLog:
                     self._failure = failure
                 self._cond.notify_all()
 
-    def _write_batch(self, batch: list[tuple[int, bytes | bytearray | memoryview, int | None]]) -> None:
+    def _write_batch(self, batch: list[tuple[int, tuple[bytes | bytearray | memoryview, ...], int | None]]) -> None:
         current = self._files[-1]
         if current.size >= self.file_size_limit and current.last_seq is not None:
             self._rotate()
             current = self._files[-1]
         buffers: list[bytes | bytearray | memoryview] = []
         total = 0
-        for seq, data, crc in batch:
-            length = len(data)
-            buffers.append(encode_record_header(seq, length, zlib.crc32(data) if crc is None else crc))
-            buffers.append(data)
-            total += len(buffers[-2]) + length
+        for seq, parts, crc in batch:
+            length = sum(len(part) for part in parts)
+            header = encode_record_header(seq, length, _crc(parts) if crc is None else crc)
+            buffers.append(header)
+            buffers.extend(parts)
+            total += len(header) + length
         assert self._fd is not None
         writev_all(self._fd, buffers)
         if self.sync:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rows_testlib import make_schema
+from tests.unit.rows.rows_testlib import make_schema
 
 from azimuth.types.enums import DataType
 from azimuth.types.schema import CollectionSchema, FieldSchema

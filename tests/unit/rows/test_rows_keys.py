@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from rows_testlib import make_schema
+from tests.unit.rows.rows_testlib import make_schema
 
 from azimuth.errors import DataNotMatchException, MilvusException
 from azimuth.types.arrow import META_FIELD

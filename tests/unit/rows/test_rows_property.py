@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rows_testlib import make_schema
+from tests.unit.rows.rows_testlib import make_schema
 
 from azimuth.types.enums import DataType
 from azimuth.types.rows import rows_to_table, table_to_rows

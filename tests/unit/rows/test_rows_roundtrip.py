@@ -12,7 +12,7 @@ from azimuth.types.enums import DataType
 from azimuth.types.rows import rows_to_table, table_to_rows
 from azimuth.types.schema import FieldSchema
 
-from rows_testlib import make_schema
+from tests.unit.rows.rows_testlib import make_schema
 
 F16 = np.array([0.5, -1.0, 2.0, 0.25], dtype=np.float16)
 BF16 = np.array([0.5, -1.0, 2.0, 0.25], dtype=ml_dtypes.bfloat16)

@@ -7,7 +7,7 @@ import math
 import ml_dtypes
 import numpy as np
 import pytest
-from rows_testlib import make_schema
+from tests.unit.rows.rows_testlib import make_schema
 
 from azimuth.errors import DataNotMatchException, MilvusException, ParamError
 from azimuth.types.enums import DataType

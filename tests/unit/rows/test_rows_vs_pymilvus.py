@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-from test_rows_value_errors import CASES
+from tests.unit.rows.test_rows_value_errors import CASES
 
 from azimuth.errors import MilvusException
 from azimuth.types.enums import DataType

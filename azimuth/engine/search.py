@@ -1,0 +1,137 @@
+"""Vector search over a snapshot: per segment, the visible-and-filtered rows become an ``allowed`` bitmap passed
+into the segment's index (or exact search when the segment has no index yet, e.g. the growing segment); the
+per-segment top-k lists are merged into one top-k per query, best first.
+
+Hits are reported as (segment number in the snapshot, row in that segment, distance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from azimuth.engine.collection import Snapshot
+from azimuth.engine.segment import Segment
+
+Predicate = Callable[[pa.Table], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Merged hits: arrays [nq, k] of segment numbers, rows and distances (padding: segment -1)."""
+
+    segments: np.ndarray
+    rows: np.ndarray
+    distances: np.ndarray
+
+
+def allowed_rows(segment: Segment, ts: int, predicate: Predicate | None) -> np.ndarray | None:
+    """Bool mask of rows a search may return, or None when every row qualifies."""
+    mask = None if segment.all_visible(ts) else segment.visible(ts)
+    if predicate is not None:
+        passed = predicate(segment.table)
+        mask = passed if mask is None else (mask & passed)
+    return mask
+
+
+def search_segment(segment: Segment, field: str, spec: Any, index_key: str | None, queries: Any, k: int,
+                   params: dict[str, Any], allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    from azimuth.engine.index import exact_search
+
+    index = segment.indexes.get(index_key) if index_key else None
+    if index is not None:
+        return index.search(queries, k, params, allowed)
+    vectors = segment.vectors(field, spec.dtype)
+    if vectors is None:
+        nq = _count(queries)
+        return _empty(nq, k, spec.descending)
+    return exact_search(spec, vectors, queries, k, allowed)
+
+
+def range_segment(segment: Segment, field: str, spec: Any, index_key: str | None, queries: Any,
+                  params: dict[str, Any], allowed: np.ndarray | None, cap: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    from azimuth.engine.index import build_index
+
+    index = segment.indexes.get(index_key) if index_key else None
+    if index is None:
+        vectors = segment.vectors(field, spec.dtype)
+        if vectors is None:
+            return [(np.empty(0, np.float32), np.empty(0, np.int64)) for _ in range(_count(queries))]
+        flat = type(spec)("FLAT" if spec.kind == "dense" else ("BIN_FLAT" if spec.kind == "binary"
+                                                             else spec.index_type),
+                          spec.metric_type, {}, spec.dtype, spec.dim) if spec.kind != "sparse" else spec
+        index = build_index(flat, vectors)
+    return index.range_search(queries, params["radius"], params.get("range_filter"), params, allowed, cap)
+
+
+def _count(queries: Any) -> int:
+    return int(queries.shape[0]) if hasattr(queries, "shape") else len(queries)
+
+
+def _empty(nq: int, k: int, descending: bool) -> tuple[np.ndarray, np.ndarray]:
+    fill = -np.inf if descending else np.inf
+    return np.full((nq, k), fill, dtype=np.float32), np.full((nq, k), -1, dtype=np.int64)
+
+
+def knn(snapshot: Snapshot, field: str, spec: Any, index_key: str | None, queries: Any, k: int,
+        params: dict[str, Any], predicate: Predicate | None) -> Candidates:
+    nq = _count(queries)
+    parts_d, parts_s, parts_r = [], [], []
+    for number, segment in enumerate(snapshot.segments):
+        if segment.num_rows == 0:
+            continue
+        allowed = allowed_rows(segment, snapshot.ts, predicate)
+        if allowed is not None and not allowed.any():
+            continue
+        dist, rows = search_segment(segment, field, spec, index_key, queries, k, params, allowed)
+        parts_d.append(dist)
+        parts_r.append(rows)
+        parts_s.append(np.where(rows >= 0, number, -1))
+    if not parts_d:
+        d, r = _empty(nq, k, spec.descending)
+        return Candidates(np.full((nq, k), -1), r, d)
+    if len(parts_d) == 1:
+        return Candidates(parts_s[0], parts_r[0], parts_d[0])
+    dist = np.concatenate(parts_d, axis=1)
+    segs = np.concatenate(parts_s, axis=1)
+    rows = np.concatenate(parts_r, axis=1)
+    key = -dist if spec.descending else dist
+    key = np.where(segs >= 0, key, np.inf)
+    take = min(k, key.shape[1])
+    order = np.argsort(key, axis=1, kind="stable")[:, :take]
+    pick = np.take_along_axis
+    return Candidates(pick(segs, order, 1), pick(rows, order, 1), pick(dist, order, 1))
+
+
+def within_range(snapshot: Snapshot, field: str, spec: Any, index_key: str | None, queries: Any,
+                 params: dict[str, Any], predicate: Predicate | None, k: int) -> Candidates:
+    """Range search: every hit inside (radius, range_filter), best first, at most ``k`` per query."""
+    nq = _count(queries)
+    per_query: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in range(nq)]
+    for number, segment in enumerate(snapshot.segments):
+        if segment.num_rows == 0:
+            continue
+        allowed = allowed_rows(segment, snapshot.ts, predicate)
+        if allowed is not None and not allowed.any():
+            continue
+        for q, (dist, rows) in enumerate(range_segment(segment, field, spec, index_key, queries, params, allowed,
+                                                       max(k, 1))):
+            per_query[q].append((dist, rows, np.full(len(rows), number)))
+    segs = np.full((nq, k), -1, dtype=np.int64)
+    rows_out = np.full((nq, k), -1, dtype=np.int64)
+    dist_out = np.full((nq, k), -np.inf if spec.descending else np.inf, dtype=np.float32)
+    for q, parts in enumerate(per_query):
+        if not parts:
+            continue
+        d = np.concatenate([p[0] for p in parts])
+        r = np.concatenate([p[1] for p in parts])
+        s = np.concatenate([p[2] for p in parts])
+        order = np.argsort(-d if spec.descending else d, kind="stable")[:k]
+        segs[q, : len(order)] = s[order]
+        rows_out[q, : len(order)] = r[order]
+        dist_out[q, : len(order)] = d[order]
+    return Candidates(segs, rows_out, dist_out)

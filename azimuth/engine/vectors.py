@@ -1,0 +1,50 @@
+"""Vector columns of a segment as the arrays indexes and exact search consume: dense [n, dim] numpy arrays
+(float32 / float16 / uint16 bfloat16 bits / int8), binary uint8 [n, dim/8], sparse scipy CSR matrices.
+Zero copy from the Arrow layout where possible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import scipy.sparse as sp
+
+from azimuth.types.enums import DataType
+
+SPARSE_WIDTH = 1 << 32
+
+
+def column_array(table: pa.Table, name: str) -> pa.Array:
+    column = table.column(name)
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def vectors_of(array: pa.Array, dtype: DataType) -> Any:
+    """The vectors of one Arrow column (nulls read as zero vectors; callers mask them out)."""
+    if dtype == DataType.SPARSE_FLOAT_VECTOR:
+        return sparse_matrix(array)
+    if dtype == DataType.BINARY_VECTOR:
+        width = array.type.byte_width
+        start = array.offset * width
+        raw = np.frombuffer(array.buffers()[1], dtype=np.uint8)[start : start + len(array) * width]
+        return raw.reshape(len(array), width)
+    dim = array.type.list_size
+    values = array.values.slice(array.offset * dim, len(array) * dim)
+    return values.to_numpy(zero_copy_only=False).reshape(len(array), dim)
+
+
+def sparse_matrix(array: pa.Array) -> sp.csr_matrix:
+    offsets = array.offsets.to_numpy()
+    start = int(offsets[0])
+    indices = array.keys.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.int64)
+    data = array.items.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.float32)
+    indptr = (offsets - start).astype(np.int64)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(array), SPARSE_WIDTH))
+
+
+def null_mask(array: pa.Array) -> np.ndarray | None:
+    """Rows whose vector is null (nullable vector fields), or None when there are none."""
+    if array.null_count == 0:
+        return None
+    return np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
