@@ -12,6 +12,15 @@ def main(argv: list[str] | None = None) -> int:
     quick = commands.add_parser("quickstart", help="create a demo database, write and read it back")
     quick.add_argument("--data-dir", default="./azimuth_data")
     commands.add_parser("version", help="print the version")
+    serve = commands.add_parser("serve", help="serve the Milvus gRPC protocol over a data directory")
+    serve.add_argument("--data-dir", default="./azimuth_data")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=19530)
+    serve.add_argument("--auth", action="store_true", help="require user:password tokens (default root/Milvus)")
+    serve.add_argument("--tls-cert", default="")
+    serve.add_argument("--tls-key", default="")
+    serve.add_argument("--tls-client-ca", default="", help="require client certificates signed by this CA")
+    serve.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     if args.command == "version":
         from azimuth import __version__
@@ -21,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         from azimuth.quickstart import main as quickstart
 
         quickstart(args.data_dir)
+    elif args.command == "serve":
+        from azimuth.server.main import serve as run_server
+
+        return run_server(args.data_dir, args.host, args.port, auth=args.auth, tls_cert=args.tls_cert,
+                          tls_key=args.tls_key, tls_client_ca=args.tls_client_ca, log_level=args.log_level)
     return 0
 
 

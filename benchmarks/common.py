@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -56,3 +57,60 @@ def print_table(title: str, header: list[str], rows: list[list[object]]) -> str:
     text = "\n".join(lines) + "\n"
     print(text, flush=True)
     return text
+
+
+def clustered_queries(n: int, dim: int, clusters: int = 64, seed: int = 0, sample_seed: int = 1) -> np.ndarray:
+    """A separate draw from the mixture of ``clustered(..., seed=seed)``: same centres, other labels and noise.
+
+    (``clustered`` with another seed would move the centres too, so its vectors would not resemble the data.)
+    """
+    centers = np.random.default_rng(seed).normal(0, 1, (clusters, dim)).astype(np.float32)
+    rng = np.random.default_rng(sample_seed)
+    labels = rng.integers(0, clusters, n)
+    return (centers[labels] + rng.normal(0, 0.35, (n, dim)).astype(np.float32)).astype(np.float32)
+
+
+def run_python_limited(code: str, timeout: float, cwd: str | None = None) -> str | None:
+    """Like ``run_python`` but in its own process group, killed whole (servers it spawned too) after ``timeout``
+    seconds; returns None on timeout."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=cwd, env=env, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None
+    if proc.returncode != 0:
+        raise RuntimeError(err[-2000:])
+    return out.strip()
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident set (VmHWM) of this process plus every live descendant (e.g. a Milvus Lite server)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {os.getpid()}, [os.getpid()]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total

@@ -26,6 +26,7 @@ PAIRS = [
 TOKENS = {
     "AsyncMilvusClient": "MilvusClient",
     "AsyncEmbeddedTransport": "SyncEmbeddedTransport",
+    "AsyncGrpcTransport": "SyncGrpcTransport",
     "AsyncTransport": "SyncTransport",
     "AsyncIterator": "Iterator",
     "__aenter__": "__enter__",

@@ -59,6 +59,7 @@ class CollectionData:
         self.pk_name = self.schema.primary_field.name
         self.partitions: dict[int, PartitionData] = {p.id: PartitionData(p.id) for p in meta.partitions}
         self.pending_since: int | None = None
+        self.specs: dict[int, object] = {}  # index id -> validated vector index spec (service cache)
         self._lock = threading.Lock()
         for seg in meta.segments:
             part = self.partitions.get(seg.partition_id)
@@ -162,7 +163,9 @@ class CollectionData:
             ]
             segments: list[Segment] = []
             for part in parts:
-                segments.extend(self._segments_of(part))
+                segments.extend(part.sealed)
+                if part.growing is not None and part.growing.num_rows:
+                    segments.append(part.growing.freeze())
         return Snapshot(ts, tuple(segments))
 
     def row_count(self, partition_ids: list[int] | None = None) -> int:

@@ -50,6 +50,7 @@ class Engine:
         try:
             init_or_check_format(self.directory)
             self.clock = HybridClock(physical_now())
+            self.applied_ts = 0
             self.catalog = Catalog.load_or_create(self.directory, self.clock.allocate())
             self.collections: dict[int, CollectionData] = {}
             for meta in self.catalog.collections.values():
@@ -78,6 +79,7 @@ class Engine:
                 continue
             self._apply(records.decode(payload), ts, data)
             replayed += 1
+        self.applied_ts = self.clock.allocate()
         if replayed:
             log.info("replayed %d WAL records from %s", replayed, self.directory)
 
@@ -155,6 +157,7 @@ class Engine:
                 raise collection_dropped(collection_id)
             ts = self.clock.allocate()
             outcome.extend((self._apply(record, ts, data), ts))
+            self.applied_ts = ts  # every write at or below this timestamp is in memory
             return ts
 
         with self.gate.shared():
@@ -215,4 +218,4 @@ class Engine:
     # ---- reads -------------------------------------------------------------------------------------------
     def snapshot(self, collection_id: int, partition_ids: list[int] | None = None, ts: int = 0) -> Snapshot:
         """What a read sees; ``ts`` pins an earlier point (0 = now)."""
-        return self.collections[collection_id].snapshot(ts or self.clock.now(), partition_ids)
+        return self.collections[collection_id].snapshot(ts or self.applied_ts, partition_ids)

@@ -164,6 +164,41 @@ class GrowingSegment(Segment):
     def nbytes(self) -> int:
         return self._bytes
 
+    def freeze(self) -> FrozenSegment:
+        """An immutable view of the rows appended so far (what a snapshot reads)."""
+        return FrozenSegment(self)
+
+
+class FrozenSegment(Segment):
+    """A growing segment as it was when a snapshot was taken: its table and row count never change, so one
+    read sees consistent columns, timestamps and delete marks. Deletes after the snapshot carry later
+    timestamps and stay invisible to it."""
+
+    def __init__(self, growing: GrowingSegment) -> None:
+        super().__init__()
+        self.id = growing.id
+        self.partition_id = growing.partition_id
+        self.pk_name = growing.pk_name
+        self.source = growing
+        self._table = growing.table
+        self.deleted_ts = growing.deleted_ts
+        self.deleted_rows = growing.deleted_rows
+        self.max_ts = growing.max_ts
+        self._ts = self._table.column(TS_COLUMN).to_numpy()
+        self._vectors = growing._vectors
+
+    @property
+    def table(self) -> pa.Table:
+        return self._table
+
+    @property
+    def num_rows(self) -> int:
+        return self._table.num_rows
+
+    @property
+    def ts(self) -> np.ndarray:
+        return self._ts
+
 
 class SealedSegment(Segment):
     """An immutable segment memory-mapped from ``<directory>/data.arrow``."""

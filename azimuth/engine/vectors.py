@@ -12,7 +12,12 @@ import scipy.sparse as sp
 
 from azimuth.types.enums import DataType
 
-SPARSE_WIDTH = 1 << 32
+SPARSE_LIMIT = (1 << 32) - 1  # sparse indexes are uint32 below this bound
+
+
+def sparse_width(indices: np.ndarray) -> int:
+    """Column count of a CSR matrix holding these indices (as small as possible: searches multiply by it)."""
+    return int(indices.max()) + 1 if len(indices) else 1
 
 
 def column_array(table: pa.Table, name: str) -> pa.Array:
@@ -40,7 +45,7 @@ def sparse_matrix(array: pa.Array) -> sp.csr_matrix:
     indices = array.keys.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.int64)
     data = array.items.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.float32)
     indptr = (offsets - start).astype(np.int64)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(array), SPARSE_WIDTH))
+    return sp.csr_matrix((data, indices, indptr), shape=(len(array), sparse_width(indices)))
 
 
 def null_mask(array: pa.Array) -> np.ndarray | None:

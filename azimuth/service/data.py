@@ -171,6 +171,10 @@ def delete(svc: ServiceContext, op: ops.Delete, ctx: CallContext) -> MutationRes
         _, ts = svc.engine.delete(meta.id, partition_id, pks)
         return MutationResult(delete_count=len(pks), timestamp=ts)
     compiled = compile_for(data, op.filter, op.filter_params)
+    keys = compiled.pk_values()
+    if keys is not None:  # `pk in [...]`: like Milvus (and delete by ids), count the keys named
+        _, ts = svc.engine.delete(meta.id, partition_id, pa.array(keys, type=pk_type))
+        return MutationResult(delete_count=len(keys), timestamp=ts)
     parts = [partition_id] if partition_id else None
     snapshot = svc.engine.snapshot(meta.id, parts)
     predicate = None if compiled.is_empty else compiled.evaluate

@@ -54,14 +54,11 @@ def field_index(meta: CollectionMeta, field_name: str) -> IndexMeta:
                                              "index firstly")
 
 
-_SPEC_CACHE: dict[tuple[int, int, str], Any] = {}
-
-
-def spec_of(meta: CollectionMeta, index: IndexMeta) -> Any:
-    key = (meta.id, index.id, repr(sorted(index.params.items())))
-    spec = _SPEC_CACHE.get(key)
+def spec_of(data: CollectionData, index: IndexMeta) -> Any:
+    """The validated index spec, cached on the collection's runtime data (index definitions are immutable)."""
+    spec = data.specs.get(index.id)
     if spec is None:
-        spec = _SPEC_CACHE[key] = vector_spec(meta, index)
+        spec = data.specs[index.id] = vector_spec(data.meta, index)
     return spec
 
 
@@ -125,12 +122,12 @@ def _dense_array(dtype: DataType, data: Any) -> np.ndarray:
 
 
 def _sparse_queries(data: Any) -> sp.csr_matrix:
-    from azimuth.engine.vectors import SPARSE_WIDTH
+    from azimuth.engine.vectors import SPARSE_LIMIT, sparse_width
 
     if sp.issparse(data):
         m = sp.csr_matrix(data, dtype=np.float32)
         return sp.csr_matrix((m.data, m.indices.astype(np.int64), m.indptr.astype(np.int64)),
-                             shape=(m.shape[0], SPARSE_WIDTH))
+                             shape=(m.shape[0], sparse_width(m.indices)))
     indptr, indices, values = [0], [], []
     for row in data:
         if sp.issparse(row):
@@ -144,13 +141,14 @@ def _sparse_queries(data: Any) -> sp.csr_matrix:
             raise server_error(Code.INVALID_PARAMETER, "sparse query vectors must be dicts {index: value}, "
                                                        "lists of (index, value) pairs or scipy sparse rows")
         for index, value in pairs:
-            if not 0 <= int(index) < SPARSE_WIDTH - 1:
+            if not 0 <= int(index) < SPARSE_LIMIT:
                 raise server_error(Code.INVALID_PARAMETER, f"sparse vector index {index} out of range")
             indices.append(int(index))
             values.append(float(value))
         indptr.append(len(indices))
-    return sp.csr_matrix((np.asarray(values, np.float32), np.asarray(indices, np.int64),
-                          np.asarray(indptr, np.int64)), shape=(len(indptr) - 1, SPARSE_WIDTH))
+    columns = np.asarray(indices, np.int64)
+    return sp.csr_matrix((np.asarray(values, np.float32), columns, np.asarray(indptr, np.int64)),
+                         shape=(len(indptr) - 1, sparse_width(columns)))
 
 
 def check_metric(spec: Any, search_params: dict[str, Any]) -> None:
@@ -255,7 +253,7 @@ def search(svc: ServiceContext, op: ops.Search, ctx: CallContext) -> ops.SearchH
     partitions = checks.partitions_for_read(meta, op.partition_names)
     field = anns_field(data, op.anns_field)
     index = field_index(meta, field.name)
-    spec = spec_of(meta, index)
+    spec = spec_of(data, index)
     check_metric(spec, op.search_params)
     check_window(op.limit, op.offset)
     plan, pk_in_entity = output_plan(data, op.output_fields)

@@ -15,7 +15,6 @@ from azimuth.client.embedded import AsyncEmbeddedTransport
 from azimuth.client.iterators import QueryIterator  # noqa: F401 (sync client)
 from azimuth.errors import (
     Code,
-    ConnectionConfigException,
     MilvusException,
     ParamError,
     PyMilvusDeprecationWarning,
@@ -59,12 +58,13 @@ class AsyncMilvusClient:
             raise base.closed_error()
         if self._transport is None:
             target = self._core._target
-            if target.kind != "embedded":
-                raise ConnectionConfigException(
-                    message=f"cannot connect to {self._core._uri}: the gRPC transport is not available in this "
-                            "build of Azimuth yet; use a local .db path"
-                )
-            self._transport = await AsyncEmbeddedTransport.open(target.path)
+            if target.kind == "remote":
+                from azimuth.client.grpc_transport import AsyncGrpcTransport
+
+                self._transport = await AsyncGrpcTransport.open(target, self._core._token, self._core._options,
+                                                                self._core._timeout)
+            else:
+                self._transport = await AsyncEmbeddedTransport.open(target.path)
         return self._transport
 
     async def _call(self, op: Op, timeout: float | None, kwargs: dict[str, Any]) -> Any:

@@ -16,7 +16,6 @@ from azimuth.client.embedded import SyncEmbeddedTransport
 from azimuth.client.iterators import QueryIterator  # noqa: F401 (sync client)
 from azimuth.errors import (
     Code,
-    ConnectionConfigException,
     MilvusException,
     ParamError,
     PyMilvusDeprecationWarning,
@@ -58,12 +57,13 @@ class MilvusClient:
             raise base.closed_error()
         if self._transport is None:
             target = self._core._target
-            if target.kind != "embedded":
-                raise ConnectionConfigException(
-                    message=f"cannot connect to {self._core._uri}: the gRPC transport is not available in this "
-                            "build of Azimuth yet; use a local .db path"
-                )
-            self._transport = SyncEmbeddedTransport.open(target.path)
+            if target.kind == "remote":
+                from azimuth.client.grpc_transport import SyncGrpcTransport
+
+                self._transport = SyncGrpcTransport.open(target, self._core._token, self._core._options,
+                                                                self._core._timeout)
+            else:
+                self._transport = SyncEmbeddedTransport.open(target.path)
         return self._transport
 
     def _call(self, op: Op, timeout: float | None, kwargs: dict[str, Any]) -> Any:
