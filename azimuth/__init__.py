@@ -40,6 +40,7 @@ from azimuth.errors import (  # noqa: E402
 )
 from azimuth.types.enums import ConsistencyLevel, DataType, FunctionType, IndexType, LoadState  # noqa: E402
 from azimuth.types.index_params import IndexParams  # noqa: E402
+from azimuth.types.rankers import AnnSearchRequest, RRFRanker, WeightedRanker  # noqa: E402
 from azimuth.types.results import ExtraList, Hit, Hits, OmitZeroDict, SearchResult  # noqa: E402
 from azimuth.types.schema import (  # noqa: E402
     CollectionSchema,
@@ -51,6 +52,9 @@ from azimuth.types.schema import (  # noqa: E402
 
 __all__ = [
     "AmbiguousIndexName",
+    "AnnSearchRequest",
+    "RRFRanker",
+    "WeightedRanker",
     "AsyncMilvusClient",
     "AutoIDException",
     "CannotInferSchemaException",

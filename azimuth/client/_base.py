@@ -306,3 +306,51 @@ def search_result(hits: Any, info: CollectionInfo) -> Any:
 
 def unsupported_argument(name: str) -> MilvusException:
     return MilvusException(3000, f"{name} is not supported by Azimuth yet")
+
+
+def ranker_spec(ranker: Any, *, hybrid: bool) -> dict[str, Any]:
+    """A ranker object (RRFRanker, WeightedRanker, Function(RERANK), FunctionScore) as the op's ranker dict."""
+    from azimuth.types.enums import FunctionType
+    from azimuth.types.function import Function, FunctionScore
+    from azimuth.types.rankers import BaseRanker
+
+    if ranker is None:
+        return {}
+    if isinstance(ranker, BaseRanker):
+        if not hybrid:
+            raise ParamError(message="RRFRanker and WeightedRanker are for hybrid_search; search takes a "
+                                     "Function(RERANK) or FunctionScore ranker")
+        return ranker.dict()
+    if isinstance(ranker, FunctionScore):
+        if len(ranker.functions) != 1:
+            raise unsupported_argument("a FunctionScore with several functions")
+        ranker = ranker.functions[0]
+    if isinstance(ranker, Function):
+        if ranker.type != FunctionType.RERANK:
+            raise ParamError(message=f"ranker function must be of type RERANK, got {ranker.type.name}")
+        params = dict(ranker.params or {})
+        strategy = str(params.pop("reranker", "")).lower()
+        if strategy == "model":
+            raise unsupported_argument("the model reranker (it calls an external inference service)")
+        if strategy == "boost" and hybrid:
+            raise ParamError(message="a boost ranker cannot be the top-level ranker of hybrid_search")
+        return {"strategy": strategy, "params": params, "input_fields": list(ranker.input_field_names)}
+    raise ParamError(message=f"The type of ranker must be a Function(RERANK), FunctionScore, RRFRanker or "
+                             f"WeightedRanker, got {type(ranker).__name__}")
+
+
+_SIZE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}
+
+
+def target_size_mb(target_size: Any, unit: str) -> int:
+    """``compact``'s target size in MB (0 = engine default)."""
+    if target_size is None:
+        return 0
+    if not isinstance(target_size, int) or isinstance(target_size, bool):
+        raise ParamError(message=f"target_size must be an int, got {type(target_size).__name__}")
+    if target_size <= 0:
+        raise ParamError(message=f"target_size must be a positive integer, got {target_size}")
+    factor = _SIZE_UNITS.get(str(unit).lower())
+    if factor is None:
+        raise ParamError(message=f"invalid target_size_unit {unit!r}; use one of {', '.join(_SIZE_UNITS)}")
+    return max(1, target_size * factor >> 20)

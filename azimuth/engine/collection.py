@@ -134,6 +134,12 @@ class CollectionData:
             with self._lock:
                 part.sealed.append(sealed)
                 part.growing = None
+        manifest = self.manifest(version)
+        self.pending_since = None
+        return manifest
+
+    def manifest(self, version: int) -> list[SegmentMeta]:
+        """Catalog entries for the sealed segments, persisting delete side files that changed."""
         manifest: list[SegmentMeta] = []
         previous = {s.id: s for s in self.meta.segments}
         for part in self.partitions.values():
@@ -148,11 +154,10 @@ class CollectionData:
                     deleted_rows=old.deleted_rows if old else 0,
                     indexes=dict(old.indexes) if old else {},
                 )
-                if getattr(segment, "dirty", False):
+                if segment.dirty:
                     meta.deletes_file, meta.deleted_rows = segment.write_deletes(version)
                     segment.dirty = False
                 manifest.append(meta)
-        self.pending_since = None
         return manifest
 
     # ---- reads -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from azimuth.engine import records
+from azimuth.engine import compaction, records
 from azimuth.engine.catalog import Catalog, CollectionMeta
 from azimuth.engine.clock import HybridClock, physical_now
 from azimuth.engine.collection import CollectionData, Snapshot
@@ -51,6 +51,8 @@ class Engine:
             init_or_check_format(self.directory)
             self.clock = HybridClock(physical_now())
             self.applied_ts = 0
+            self.compactions: dict[int, int] = {}  # job id -> collection id
+            self.pins = compaction.Pins()
             self.catalog = Catalog.load_or_create(self.directory, self.clock.allocate())
             self.collections: dict[int, CollectionData] = {}
             for meta in self.catalog.collections.values():
@@ -192,7 +194,16 @@ class Engine:
             self.catalog.save()
             self._truncate_wal()
         if not getattr(self, "_closed", True) and not self.builder._stop:
+            compaction.compact(self, collection_id, only_if_needed=True)
             self.builder.schedule(data.meta)
+
+    def compact(self, collection_id: int) -> int:
+        """Flush and compact a collection now; returns a job id (compaction is synchronous, so it is done)."""
+        self.flush(collection_id)
+        compaction.compact(self, collection_id)
+        job = self.clock.allocate()
+        self.compactions[job] = collection_id
+        return job
 
     def flush_all(self) -> None:
         with self.gate.exclusive():
@@ -216,6 +227,11 @@ class Engine:
             self._truncate_wal()
 
     # ---- reads -------------------------------------------------------------------------------------------
-    def snapshot(self, collection_id: int, partition_ids: list[int] | None = None, ts: int = 0) -> Snapshot:
-        """What a read sees; ``ts`` pins an earlier point (0 = now)."""
-        return self.collections[collection_id].snapshot(ts or self.applied_ts, partition_ids)
+    def snapshot(self, collection_id: int, partition_ids: list[int] | None = None, ts: int = 0,
+                 pin: bool = False) -> Snapshot:
+        """What a read sees; ``ts`` reads an earlier point (0 = now). ``pin`` (iterators) asks compaction to keep
+        what this snapshot sees for a while."""
+        snapshot = self.collections[collection_id].snapshot(ts or self.applied_ts, partition_ids)
+        if pin:
+            self.pins.touch(snapshot.ts)
+        return snapshot

@@ -120,7 +120,19 @@ class FlushAll(Op):
 
 @dataclass(frozen=True)
 class Compact(CollectionOp):
+    """Compact a collection now; returns the job id."""
+
     name = "ManualCompaction"
+    is_clustering: bool = False
+    target_size_mb: int = 0
+
+
+@dataclass(frozen=True)
+class GetCompactionState(Op):
+    """State of a compaction job: ``"Completed"`` or, for an unknown id, ``"UndefiedState"`` (sic, as Milvus)."""
+
+    name = "GetCompactionState"
+    job_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ class Delete(CollectionOp):
 class Query(CollectionOp):
     """Read rows by filter or primary keys. ``limit`` -1 = no limit. ``output_fields`` empty = all fields.
     ``pk_after`` keeps only keys greater than it and ``snapshot_ts`` (0 = now) pins the snapshot: together they
-    page through one consistent snapshot in key order (what iterators do)."""
+    page through one consistent snapshot in key order (what iterators do). ``iterator`` marks such pages: the
+    engine keeps the rows their snapshot needs when it compacts."""
 
     name = "Query"
     filter: str = ""
@@ -61,3 +62,4 @@ class Query(CollectionOp):
     order_by: tuple[tuple[str, bool], ...] = ()
     pk_after: Any = None
     snapshot_ts: int = 0
+    iterator: bool = False

@@ -35,6 +35,8 @@ class Search(CollectionOp):
     round_decimal: int = -1
     consistency_level: int | None = None
     snapshot_ts: int = 0
+    ranker: dict[str, Any] = field(default_factory=dict)
+    iterator: bool = False
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,14 @@ def flush(svc: ServiceContext, op: ops.Flush, ctx: CallContext) -> None:
 @handles(ops.FlushAll)
 def flush_all(svc: ServiceContext, op: ops.FlushAll, ctx: CallContext) -> None:
     svc.engine.flush_all()
+
+
+@handles(ops.Compact)
+def compact(svc: ServiceContext, op: ops.Compact, ctx: CallContext) -> int:
+    meta = checks.collection(svc.engine, checks.db_of(op.db_name, ctx), op.collection_name)
+    return svc.engine.compact(meta.id)
+
+
+@handles(ops.GetCompactionState)
+def get_compaction_state(svc: ServiceContext, op: ops.GetCompactionState, ctx: CallContext) -> str:
+    return "Completed" if op.job_id in svc.engine.compactions else "UndefiedState"

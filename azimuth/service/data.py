@@ -201,7 +201,7 @@ def query(svc: ServiceContext, op: ops.Query, ctx: CallContext) -> QueryResult:
     partitions = checks.partitions_for_read(meta, op.partition_names)
     plan = resolve_output_fields(data, op.output_fields)
     _check_window(op.limit, op.offset)
-    snapshot = svc.engine.snapshot(meta.id, partitions, op.snapshot_ts)
+    snapshot = svc.engine.snapshot(meta.id, partitions, op.snapshot_ts, pin=op.iterator)
     if op.ids is not None:
         if op.filter:
             raise server_error(Code.INVALID_PARAMETER, "Ambiguous parameter: filter and ids cannot be used together")

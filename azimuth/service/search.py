@@ -257,7 +257,7 @@ def search(svc: ServiceContext, op: ops.Search, ctx: CallContext) -> ops.SearchH
     check_metric(spec, op.search_params)
     check_window(op.limit, op.offset)
     plan, pk_in_entity = output_plan(data, op.output_fields)
-    snapshot = svc.engine.snapshot(meta.id, partitions, op.snapshot_ts)
+    snapshot = svc.engine.snapshot(meta.id, partitions, op.snapshot_ts, pin=op.iterator)
     if op.ids is not None:
         if op.data is not None:
             raise server_error(Code.INVALID_PARAMETER, "search takes either data or ids, not both")
@@ -282,5 +282,9 @@ def search(svc: ServiceContext, op: ops.Search, ctx: CallContext) -> ops.SearchH
         cands = engine_search.within_range(snapshot, field.name, spec, key, queries, params, predicate, k)
     else:
         cands = engine_search.knn(snapshot, field.name, spec, key, queries, k, params, predicate)
+    if op.ranker:
+        from azimuth.service.hybrid import rerank_single
+
+        return rerank_single(svc, data, snapshot, op, cands, spec.metric_type, plan, pk_in_entity)
     offset = 0 if op.group_by_field else op.offset
     return hits_result(data, snapshot, cands, plan, pk_in_entity, offset, op.round_decimal)

@@ -98,3 +98,14 @@ def test_bad_arguments(client):
         client.query_iterator("c", batch_size=-1)
     with pytest.raises(DataTypeNotMatchException):
         client.query_iterator("c", filter=3)
+
+
+def test_compaction_during_iteration_keeps_the_snapshot(client):
+    client.flush("c")
+    it = client.query_iterator("c", batch_size=100)
+    seen = [r["id"] for r in it.next()]
+    client.delete("c", filter="id >= 1000")  # rows the iterator has not reached yet
+    client.compact("c")
+    seen += drain(it)
+    assert seen == [i * 2 for i in range(1000)]
+    assert client.query("c", filter="", output_fields=["count(*)"])[0]["count(*)"] == 500

@@ -13,7 +13,7 @@ from typing import Any
 
 from azimuth.client import _base as base
 from azimuth.client.embedded import SyncEmbeddedTransport
-from azimuth.client.iterators import QueryIterator  # noqa: F401 (sync client)
+from azimuth.client.iterators import QueryIterator, SearchIterator  # noqa: F401 (sync client)
 from azimuth.errors import (
     Code,
     MilvusException,
@@ -29,6 +29,7 @@ from azimuth.ops.base import Op
 from azimuth.ops.results import CollectionInfo
 from azimuth.types.index_params import IndexParams
 from azimuth.types.quick_setup import quick_setup_schema
+from azimuth.types.rankers import AnnSearchRequest
 from azimuth.types.rows import rows_to_table
 from azimuth.types.schema import CollectionSchema
 
@@ -261,6 +262,17 @@ class MilvusClient:
 
     def flush_all(self, timeout: float | None = None, **kwargs: Any) -> None:
         self._call(col_ops.FlushAll(db_name=self._core.db(kwargs)), timeout, kwargs)
+
+    def compact(self, collection_name: str, is_clustering: bool | None = False, is_l0: bool | None = False,
+                      target_size: int | None = None, target_size_unit: str = "mb", timeout: float | None = None,
+                      **kwargs: Any) -> int:
+        size_mb = base.target_size_mb(target_size, target_size_unit)
+        op = col_ops.Compact(collection_name=collection_name, db_name=self._core.db(kwargs),
+                             is_clustering=bool(is_clustering), target_size_mb=size_mb)
+        return self._call(op, timeout, kwargs)
+
+    def get_compaction_state(self, job_id: int, timeout: float | None = None, **kwargs: Any) -> str:
+        return self._call(col_ops.GetCompactionState(job_id=job_id), timeout, kwargs)
 
     # ---- partitions --------------------------------------------------------------------------------------
     def create_partition(self, collection_name: str, partition_name: str, timeout: float | None = None,
@@ -538,8 +550,10 @@ class MilvusClient:
         if not isinstance(filter, str):
             raise base.DataTypeNotMatchException(message=f"The type of expr must be string ,but {type(filter)} "
                                                          "is given.")
-        for name, value in (("ranker", ranker), ("function_chains", function_chains),
-                            ("highlighter", highlighter), ("search_aggregation", search_aggregation)):
+        if ranker is not None and function_chains is not None:
+            raise ParamError(message="ranker and function_chains are mutually exclusive")
+        for name, value in (("function_chains", function_chains), ("highlighter", highlighter),
+                            ("search_aggregation", search_aggregation)):
             if value is not None:
                 raise base.unsupported_argument(name)
         params, offset = base.merged_search_params(search_params, kwargs)
@@ -551,6 +565,36 @@ class MilvusClient:
             partition_names=base.as_name_list(partition_names, "partition_names"), search_params=params,
             group_by_field=kwargs.get("group_by_field") or "", group_size=int(kwargs.get("group_size") or 1),
             strict_group_size=bool(kwargs.get("strict_group_size", False)),
+            round_decimal=int(kwargs.get("round_decimal", -1)), consistency_level=base.consistency(kwargs),
+            ranker=base.ranker_spec(ranker, hybrid=False),
+        )
+        hits = self._call(op, timeout, kwargs)
+        return base.search_result(hits, info)
+
+    def hybrid_search(self, collection_name: str, reqs: list, ranker: Any, limit: int = 10,
+                            output_fields: list[str] | None = None, timeout: float | None = None,
+                            partition_names: list[str] | None = None, **kwargs: Any) -> Any:
+        base.validate_param("collection_name", collection_name, str)
+        if kwargs.get("function_chains") is not None:
+            raise ParamError(message="function_chains is not supported for hybrid_search yet")
+        if kwargs.get("search_aggregation") is not None:
+            raise ParamError(message="search_aggregation is not supported for hybrid_search")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            raise ParamError(message=f"`limit` value {limit} is illegal")
+        requests = []
+        for req in reqs:
+            if not isinstance(req, AnnSearchRequest):
+                raise ParamError(message=f"reqs must be a list of AnnSearchRequest, got {type(req).__name__}")
+            params, _ = base.merged_search_params(req.param, {})
+            base.check_search_input(req.data, None, req.limit)
+            requests.append(search_ops.AnnRequest(req.anns_field, req.data, params, req.limit, req.filter or "",
+                                                  dict(req.expr_params or {})))
+        info = self._schema(collection_name, kwargs)
+        op = search_ops.HybridSearch(
+            collection_name=collection_name, db_name=self._core.db(kwargs), requests=tuple(requests),
+            ranker=base.ranker_spec(ranker, hybrid=True), limit=limit, offset=int(kwargs.get("offset") or 0),
+            output_fields=base.as_name_list(output_fields, "output_fields"),
+            partition_names=base.as_name_list(partition_names, "partition_names"),
             round_decimal=int(kwargs.get("round_decimal", -1)), consistency_level=base.consistency(kwargs),
         )
         hits = self._call(op, timeout, kwargs)
@@ -573,3 +617,26 @@ class MilvusClient:
         return QueryIterator(lambda op: self._call(op, timeout, kwargs), info, query, batch_size,
                              -1 if limit is None else limit, int(kwargs.get("offset") or 0),
                              kwargs.get("iterator_cp_file"))
+
+    def search_iterator(self, collection_name: str, data: list, batch_size: int | None = 1000,
+                        filter: str | None = None, limit: int | None = -1, output_fields: list[str] | None = None,
+                        search_params: dict | None = None, timeout: float | None = None,
+                        partition_names: list[str] | None = None, anns_field: str | None = None,
+                        round_decimal: int = -1, *, external_filter_func: Any = None, **kwargs: Any) -> Any:
+        if data is None or (hasattr(data, "__len__") and len(data) == 0):
+            raise ParamError(message="The vector data for search cannot be empty")
+        if hasattr(data, "__len__") and len(data) > 1:
+            raise ParamError(message="search_iterator_v2 does not support processing multiple vectors "
+                                     "simultaneously")
+        base.check_search_input(data, None, 1)
+        params, offset = base.merged_search_params(search_params, kwargs)
+        info = self._schema(collection_name, kwargs)
+        op = search_ops.Search(
+            collection_name=collection_name, db_name=self._core.db(kwargs), anns_field=anns_field or "",
+            data=data, filter=filter or "", filter_params=dict(kwargs.get("filter_params") or {}),
+            limit=1, offset=offset, output_fields=base.as_name_list(output_fields, "output_fields"),
+            partition_names=base.as_name_list(partition_names, "partition_names"), search_params=params,
+            round_decimal=round_decimal,
+        )
+        return SearchIterator(lambda o: self._call(o, timeout, kwargs), info, op, batch_size,
+                              -1 if limit is None else limit, external_filter_func)

@@ -158,31 +158,34 @@ def in_range(distances: np.ndarray, radius: float, range_filter: float | None, d
 def iterative_range_search(index: VectorIndex, queries: Any, nq: int, radius: float, range_filter: float | None,
                            params: dict[str, Any], allowed: np.ndarray | None,
                            max_results: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Range search by growing top-k: queries whose k-th hit is still inside ``radius`` are re-searched with 4k.
+    """Range search by growing top-k: queries whose k-th hit is still inside ``radius`` and that have fewer than
+    ``max_results`` hits in range are re-searched with 4k (k may exceed ``max_results``: hits better than
+    ``range_filter`` take places in the top-k without counting).
 
     Exact for exact indexes; for ANN indexes it inherits the index's recall (as Milvus's iterator-based range
     search on graph indexes does).
     """
     descending = index.spec.descending
-    limit = min(index.ntotal, max_results)
+    total = index.ntotal
     results: list[tuple[np.ndarray, np.ndarray]] = [
         (np.empty(0, np.float32), np.empty(0, np.int64)) for _ in range(nq)]
-    if limit <= 0 or nq == 0:
+    if total <= 0 or max_results <= 0 or nq == 0:
         return results
     pending = np.arange(nq)
-    k = min(limit, 64)
+    k = min(total, max(64, max_results))
     while pending.size:
         sub = queries[pending]
         dist, labels = index.search(sub, k, params, allowed)
         last = dist[:, -1]
         inside_radius = (last > radius) if descending else (last < radius)
-        more = inside_radius & (labels[:, -1] >= 0) & (k < limit)
         mask = in_range(dist, radius, range_filter, descending) & (labels >= 0)
+        enough = mask.sum(axis=1) >= max_results
+        more = inside_radius & ~enough & (labels[:, -1] >= 0) & (k < total)
         for row in np.flatnonzero(~more):
             keep = mask[row]
             results[pending[row]] = (dist[row][keep][:max_results], labels[row][keep][:max_results])
         pending = pending[more]
-        k = min(limit, k * 4)
+        k = min(total, k * 4)
     return results
 
 
