@@ -70,12 +70,13 @@ def clustered_queries(n: int, dim: int, clusters: int = 64, seed: int = 0, sampl
     return (centers[labels] + rng.normal(0, 0.35, (n, dim)).astype(np.float32)).astype(np.float32)
 
 
-def run_python_limited(code: str, timeout: float, cwd: str | None = None) -> str | None:
+def run_python_limited(code: str, timeout: float, cwd: str | None = None, show_stderr: bool = False) -> str | None:
     """Like ``run_python`` but in its own process group, killed whole (servers it spawned too) after ``timeout``
-    seconds; returns None on timeout."""
+    seconds; returns None on timeout. ``show_stderr`` passes the child's stderr (progress, tracebacks) through."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=cwd, env=env, start_new_session=True)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=None if show_stderr else subprocess.PIPE, text=True, cwd=cwd, env=env,
+                            start_new_session=True)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -83,7 +84,7 @@ def run_python_limited(code: str, timeout: float, cwd: str | None = None) -> str
         proc.communicate()
         return None
     if proc.returncode != 0:
-        raise RuntimeError(err[-2000:])
+        raise RuntimeError(err[-2000:] if err else f"exit code {proc.returncode} (traceback above)")
     return out.strip()
 
 

@@ -89,6 +89,9 @@ def gather(
     """Rows ``(seg[i], row[i])`` in that order, projected onto ``columns``."""
     if len(seg) == 0:
         return project(schema.empty_table(), schema, columns)
+    first = int(seg[0])
+    if (seg == first).all():  # the common case: every hit in one segment
+        return project(picks[first][0].table, schema, columns).take(pa.array(row))
     parts = []
     positions = []
     for number in np.unique(seg):

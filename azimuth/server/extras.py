@@ -78,10 +78,6 @@ def _query_segments(run: Execute, req: Any, ctx: CallContext) -> Any:
     return mpb.GetQuerySegmentInfoResponse(status=OK(), infos=infos)
 
 
-def _compaction_state(run: Execute, req: Any, ctx: CallContext) -> Any:
-    return mpb.GetCompactionStateResponse(status=OK(), state=common_pb2.Completed)
-
-
 def _compaction_plans(run: Execute, req: Any, ctx: CallContext) -> Any:
     return mpb.GetCompactionPlansResponse(status=OK(), state=common_pb2.Completed)
 
@@ -121,7 +117,6 @@ EXTRAS: dict[str, Callable[[Execute, Any, CallContext], Any]] = {
     "GetFlushAllState": _flush_all_state,
     "GetPersistentSegmentInfo": _persistent_segments,
     "GetQuerySegmentInfo": _query_segments,
-    "GetCompactionState": _compaction_state,
     "GetCompactionStateWithPlans": _compaction_plans,
     "GetIndexState": _index_state,
     "GetIndexBuildProgress": _index_progress,
@@ -130,10 +125,4 @@ EXTRAS: dict[str, Callable[[Execute, Any, CallContext], Any]] = {
 }
 
 
-def compact(run: Execute, op: c.Compact, ctx: CallContext) -> int:
-    """``ManualCompaction`` on a single node: checks the collection and reports a completed job."""
-    info = run(c.DescribeCollection(collection_name=op.collection_name, db_name=op.db_name), ctx)
-    return int(info.collection_id)
-
-
-__all__ = ["EXTRAS", "compact", "hybrid_now"]
+__all__ = ["EXTRAS", "hybrid_now"]

@@ -126,8 +126,6 @@ class MilvusServicer(grpc.GenericRpcHandler):
         return CallContext(db_name=request_db or db_name or DEFAULT_DB, deadline=deadline)
 
     def _execute(self, op: Op, ctx: CallContext) -> Any:
-        if isinstance(op, col_ops.Compact):
-            return extras.compact(self._service.execute, op, ctx)
         return self._service.execute(op, ctx)
 
     def _run(self, codec: codec_table.RpcCodec, request: Any, ctx: CallContext) -> Any:

@@ -240,6 +240,8 @@ def _first_occurrences(values: np.ndarray) -> np.ndarray | None:
     """Indexes keeping the first (best) hit of each primary key, or None when all are unique."""
     if len(values) < 2:
         return None
+    if len(values) <= 256 and len(set(values.tolist())) == len(values):
+        return None
     _, first = np.unique(values, return_index=True)
     if len(first) == len(values):
         return None

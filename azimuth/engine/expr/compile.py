@@ -3,7 +3,8 @@
 ``compile_filter(text, schema, params)`` parses, binds and type-checks (errors: code 1100, or 3000 for features not
 implemented yet) and returns a :class:`CompiledFilter` whose ``evaluate(table)`` gives a numpy bool mask. All work
 is numpy / pyarrow.compute over whole columns; only JSON text is parsed per row, once per chunk and path, cached
-(:mod:`.jsoncol`).
+(:mod:`.jsoncol`). Given the segment's scalar indexes (``evaluate(table, indexes)``), leaf predicates that an index
+can answer skip the scan (:mod:`.indexed`); the mask is identical either way.
 
 Null semantics (three-valued, as Milvus 2.5+ with nullable fields): a predicate on a null scalar, a null ARRAY row
 or a null JSON row is *unknown*; ``not`` keeps unknown unknown; ``and`` is false if any side is false, ``or`` is
@@ -17,15 +18,16 @@ indexes; the empty string is not null.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from azimuth.engine.expr import ast as A
-from azimuth.engine.expr import jsoncol
+from azimuth.engine.expr import indexed, jsoncol
 from azimuth.engine.expr.bind import _dtype_kind, bind
 from azimuth.engine.expr.parser import parse
 from azimuth.engine.expr.schema import FilterField, FilterSchema
@@ -42,6 +44,9 @@ from azimuth.engine.expr.vals import (
 )
 from azimuth.errors import Code, server_error
 from azimuth.types.arrow import META_FIELD
+
+if TYPE_CHECKING:
+    from azimuth.engine.scalar_index import ScalarIndex
 
 __all__ = ["CompiledFilter", "FilterField", "FilterSchema", "compile_filter"]
 
@@ -94,13 +99,15 @@ def _concat_vals(parts: list[Vals]) -> Vals:
 
 
 class _Evaluation:
-    """State of one ``evaluate`` call: the table, memoised operand values, the sampling RNG."""
+    """State of one ``evaluate`` call: the table, its scalar indexes, memoised operand values, the sampling RNG."""
 
-    def __init__(self, table: pa.Table, schema: FilterSchema, seed: int | None) -> None:
+    def __init__(self, table: pa.Table, schema: FilterSchema, seed: int | None,
+                 indexes: Mapping[str, ScalarIndex] | None = None) -> None:  # fmt: skip
         self.table = table
         self.schema = schema
         self.n = table.num_rows
         self.seed = seed
+        self.indexes = indexes or None
         self.memo: dict[Any, Any] = {}
 
     def _column(self, name: str) -> pa.ChunkedArray | None:
@@ -204,6 +211,18 @@ class _Evaluation:
     # ------------------------------------------------------------ predicates
     def pred(self, p: A.Pred) -> Tri:
         n = self.n
+        if self.indexes is not None:
+            if isinstance(p, (A.Cmp, A.In, A.Like, A.Contains)):
+                answer = indexed.leaf(self.table, self.indexes, p)
+                if answer is not None:
+                    return _tri(*answer)
+            elif isinstance(p, A.And):
+                rest, answers = indexed.merge_ranges(self.table, self.indexes, p.items)
+                parts = [_tri(*a) for a in answers] + [self.pred(i) for i in rest]
+                t = np.logical_and.reduce([x.t for x in parts])
+                if all(x.f is None for x in parts):
+                    return Tri(t)
+                return Tri(t, np.logical_or.reduce([x.false() for x in parts]))
         if isinstance(p, A.And):
             parts = [self.pred(i) for i in p.items]
             t = np.logical_and.reduce([x.t for x in parts])
@@ -306,11 +325,15 @@ class CompiledFilter:
     def is_empty(self) -> bool:
         return self.ast is None
 
-    def evaluate(self, table: pa.Table) -> np.ndarray:
-        """Boolean mask (numpy, ``len == table.num_rows``) of the rows the filter keeps."""
+    def evaluate(self, table: pa.Table, indexes: Mapping[str, ScalarIndex] | None = None) -> np.ndarray:
+        """Boolean mask (numpy, ``len == table.num_rows``) of the rows the filter keeps.
+
+        ``indexes`` maps a field name, or ``json_path_key(field, path)`` for a JSON-path index, to a scalar index
+        built over exactly these rows; leaf predicates it can answer skip the scan. The mask is the same either way.
+        """
         if self.ast is None:
             return np.ones(table.num_rows, dtype=bool)
-        return _Evaluation(table, self.schema, self.seed).pred(self.ast).t
+        return _Evaluation(table, self.schema, self.seed, indexes).pred(self.ast).t
 
     def pk_values(self) -> list | None:
         """Literal keys if the whole filter is ``pk in [...]`` or ``pk == v``; else ``None``."""

@@ -1,7 +1,8 @@
 """Fixtures of the behaviour suite: a client on a fresh database, once per transport.
 
-``embedded``: a new data directory per test. ``grpc``: one in-process ``azimuth serve`` per session, and a
-uniquely named database per test (passed as ``db_name=``), dropped afterwards.
+``embedded``: a new data directory per test. ``grpc``: a new in-process ``azimuth serve`` (on a free loopback
+port, over a new data directory) per test, so every test sees exactly what the embedded one sees.
+Search is not in the gRPC codec yet: search tests are skipped on gRPC.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 import pytest
 
 from azimuth import AsyncMilvusClient
-from tests.grpc.server import drop_database, fresh_database, running_server
+from tests.grpc.server import running_server
 
-
-@pytest.fixture(scope="session")
-def grpc_uri(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("grpc-server")) as uri:
-        yield uri
+GRPC_SKIPS = {
+    "test_search": "Search is not in the gRPC codec yet",
+    "test_hybrid": "HybridSearch is not in the gRPC codec yet",
+    "test_compaction": "checks results with Search, which is not in the gRPC codec yet",
+}
 
 
 @pytest.fixture(params=["embedded", "grpc"])
@@ -29,10 +30,11 @@ def client_args(tmp_path, transport, request):
     if transport == "embedded":
         yield str(tmp_path / "suite.db"), {}
         return
-    uri = request.getfixturevalue("grpc_uri")
-    name = fresh_database(uri)
-    yield uri, {"db_name": name}
-    drop_database(uri, name)
+    reason = GRPC_SKIPS.get(request.module.__name__.rsplit(".", 1)[-1])
+    if reason:
+        pytest.skip(reason)
+    with running_server(tmp_path / "server") as uri:
+        yield uri, {}
 
 
 @pytest.fixture
