@@ -52,6 +52,55 @@ def is_vector_index(meta: CollectionMeta, index: IndexMeta) -> bool:
     return DataType(field["dtype"] if "dtype" in field else field["type"]) in VECTOR_TYPES
 
 
+def field_dtype(meta: CollectionMeta, name: str) -> DataType:
+    field = field_of(meta, name)
+    return DataType(field["dtype"] if "dtype" in field else field["type"])
+
+
+def filter_key(index: IndexMeta) -> str:
+    """The name the filter evaluator looks a scalar index up by: the field, or its JSON path."""
+    from azimuth.engine.scalar_index import json_path_key, parse_json_path
+
+    path = index.params.get("json_path")
+    if not path:
+        return index.field_name
+    field, parts = parse_json_path(str(path))
+    return json_path_key(field or index.field_name, parts)
+
+
+def build_for(meta: CollectionMeta, index: IndexMeta, segment: SealedSegment) -> Any | None:
+    """Build ``index`` over one sealed segment (None when the segment predates the field)."""
+    if index.field_name not in segment.table.column_names:
+        return None
+    if is_vector_index(meta, index):
+        from azimuth.engine.index import build_index
+
+        spec = vector_spec(meta, index)
+        return build_index(spec, vectors_of(column_array(segment.table, index.field_name), spec.dtype))
+    from azimuth.engine.scalar_index import build_scalar_index
+
+    built = build_scalar_index(index.index_type, field_dtype(meta, index.field_name),
+                               segment.table.column(index.field_name), dict(index.params))
+    built.field_name = index.field_name
+    return built
+
+
+def load_for(meta: CollectionMeta, index: IndexMeta, path: Path) -> Any:
+    if is_vector_index(meta, index):
+        from azimuth.engine.index import load_index
+
+        return load_index(vector_spec(meta, index), path)
+    from azimuth.engine.scalar_index import load_scalar_index
+
+    return load_scalar_index(path)
+
+
+def attach(meta: CollectionMeta, index: IndexMeta, segment: SealedSegment, built: Any) -> None:
+    segment.attach_index(str(index.id), built)
+    if not is_vector_index(meta, index):
+        segment.filter_indexes = {**segment.filter_indexes, filter_key(index): built}
+
+
 @dataclass(frozen=True)
 class Job:
     collection_id: int
@@ -82,7 +131,7 @@ class IndexBuilder:
             for part in data.partitions.values():
                 for segment in part.sealed:
                     for index in meta.indexes:
-                        if str(index.id) in segment.indexes or not is_vector_index(meta, index):
+                        if str(index.id) in segment.indexes:
                             continue
                         job = Job(meta.id, segment.id, index.id)
                         if job not in self._queued and job != self._running:
@@ -145,17 +194,13 @@ class IndexBuilder:
         return data.meta, index, segment
 
     def _build(self, job: Job) -> None:
-        from azimuth.engine.index import build_index
-
         located = self._locate(job)
         if located is None:
             return
         meta, index, segment = located
-        spec = vector_spec(meta, index)
-        if index.field_name not in segment.table.column_names:
+        built = build_for(meta, index, segment)
+        if built is None:
             return
-        vectors = vectors_of(column_array(segment.table, index.field_name), spec.dtype)
-        built = build_index(spec, vectors)
         directory = segment.directory / index_dir_name(index)
         shutil.rmtree(directory, ignore_errors=True)
         built.save(directory)
@@ -163,7 +208,7 @@ class IndexBuilder:
             if self._locate(job) is None:  # dropped meanwhile
                 shutil.rmtree(directory, ignore_errors=True)
                 return
-            segment.attach_index(str(index.id), built)
+            attach(meta, index, segment, built)
             for entry in meta.segments:
                 if entry.id == segment.id:
                     entry.indexes[str(index.id)] = index_dir_name(index)
@@ -172,22 +217,23 @@ class IndexBuilder:
 
 def load_segment_indexes(meta: CollectionMeta, segment: SealedSegment, entries: dict[str, str]) -> None:
     """Attach the persisted indexes of a sealed segment (called on open)."""
-    from azimuth.engine.index import load_index
-
     for index in meta.indexes:
         name = entries.get(str(index.id))
-        if not name or not is_vector_index(meta, index):
+        if not name:
             continue
         path = Path(segment.directory) / name
         if path.exists():
-            segment.attach_index(str(index.id), load_index(vector_spec(meta, index), path))
+            attach(meta, index, segment, load_for(meta, index, path))
 
 
 def drop_index_files(meta: CollectionMeta, data: Any, index: IndexMeta) -> None:
     key = str(index.id)
+    scalar_key = None if is_vector_index(meta, index) else filter_key(index)
     for part in data.partitions.values():
         for segment in part.sealed:
             segment.detach_index(key)
+            if scalar_key is not None:
+                segment.filter_indexes = {k: v for k, v in segment.filter_indexes.items() if k != scalar_key}
             shutil.rmtree(segment.directory / index_dir_name(index), ignore_errors=True)
     for entry in meta.segments:
         entry.indexes.pop(key, None)

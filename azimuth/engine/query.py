@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from azimuth.engine.collection import Snapshot
 from azimuth.engine.segment import Segment
 
-Predicate = Callable[[pa.Table], np.ndarray]
+Predicate = Callable[..., np.ndarray]  # (table, scalar indexes by field/path key) -> bool mask
 
 
 def project(table: pa.Table, schema: pa.Schema, columns: list[str]) -> pa.Table:
@@ -32,7 +32,7 @@ def project(table: pa.Table, schema: pa.Schema, columns: list[str]) -> pa.Table:
 def _matches(segment: Segment, ts: int, predicate: Predicate | None) -> np.ndarray:
     mask = segment.visible(ts)
     if predicate is not None and mask.any():
-        mask &= predicate(segment.table)
+        mask &= predicate(segment.table, segment.filter_indexes or None)
     return mask
 
 
@@ -110,11 +110,11 @@ def gather(
 def after_key(predicate: Predicate | None, pk_name: str, after: object) -> Predicate:
     """``predicate`` restricted to rows whose primary key is greater than ``after``."""
 
-    def restricted(table: pa.Table) -> np.ndarray:
+    def restricted(table: pa.Table, indexes: dict | None = None) -> np.ndarray:
         mask = np.asarray(pc.greater(table.column(pk_name), pa.scalar(after, table.schema.field(pk_name).type))
                           .to_numpy(zero_copy_only=False), dtype=bool)
         if predicate is not None and mask.any():
-            mask &= predicate(table)
+            mask &= predicate(table, indexes)
         return mask
 
     return restricted
@@ -124,7 +124,7 @@ def lookup(snapshot: Snapshot, pks: pa.Array, schema: pa.Schema, columns: list[s
     """Rows whose primary key is in ``pks`` (the newest visible version of each)."""
     from azimuth.engine.segment import pk_matches
 
-    def predicate(table: pa.Table) -> np.ndarray:
+    def predicate(table: pa.Table, indexes: dict | None = None) -> np.ndarray:
         return pk_matches(table.column(pk_name), pks)
 
     return scan(snapshot, predicate, schema, columns, pk_name)

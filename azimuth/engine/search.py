@@ -17,7 +17,7 @@ import pyarrow as pa
 from azimuth.engine.collection import Snapshot
 from azimuth.engine.segment import Segment
 
-Predicate = Callable[[pa.Table], np.ndarray]
+Predicate = Callable[..., np.ndarray]  # (table, scalar indexes) -> bool mask
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def allowed_rows(segment: Segment, ts: int, predicate: Predicate | None) -> np.n
     """Bool mask of rows a search may return, or None when every row qualifies."""
     mask = None if segment.all_visible(ts) else segment.visible(ts)
     if predicate is not None:
-        passed = predicate(segment.table)
+        passed = predicate(segment.table, segment.filter_indexes or None)
         mask = passed if mask is None else (mask & passed)
     return mask
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from azimuth.engine.catalog import CollectionMeta, IndexMeta
-from azimuth.engine.indexing import drop_index_files, is_vector_index
+from azimuth.engine.indexing import drop_index_files
 from azimuth.errors import Code, server_error
 from azimuth.ops import index as ops
 from azimuth.ops.base import CallContext
@@ -71,9 +71,13 @@ def _define_index(svc: ServiceContext, meta: CollectionMeta, index: IndexParam) 
         if field.dtype not in allowed:
             raise server_error(Code.INDEX_NOT_SUPPORTED, f"{index_type} index is not supported on field "
                                                          f"{field.name} of type {field.dtype.name}")
-        if field.dtype == DataType.JSON and "json_path" not in configs and index_type != "NGRAM":
-            raise server_error(Code.INVALID_PARAMETER, f"json index on field {field.name} needs json_path and "
-                                                       "json_cast_type params")
+        if field.dtype == DataType.JSON and index_type != "NGRAM":
+            from azimuth.engine.scalar_index import JSON_CAST_TYPES
+
+            cast = str(configs.get("json_cast_type", "")).lower()
+            if "json_path" not in configs or cast not in {c.lower() for c in JSON_CAST_TYPES}:
+                raise server_error(Code.INVALID_PARAMETER, f"json index on field {field.name} needs json_path and "
+                                                           f"json_cast_type (one of {sorted(JSON_CAST_TYPES)})")
     name = index.index_name or field.name
     with svc.engine.ddl():
         existing = meta.index_named(name)
@@ -118,11 +122,10 @@ def index_info(svc: ServiceContext, meta: CollectionMeta, index: IndexMeta) -> I
     params.update(index.properties)
     data = svc.engine.data(meta.id)
     total = indexed = pending = 0
-    vector = is_vector_index(meta, index)
     for part in data.partitions.values():
         for segment in part.sealed:
             total += segment.num_rows
-            if not vector or str(index.id) in segment.indexes:
+            if str(index.id) in segment.indexes or index.field_name not in segment.table.column_names:
                 indexed += segment.num_rows
             else:
                 pending += segment.num_rows
