@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--tls-key", default="")
     serve.add_argument("--tls-client-ca", default="", help="require client certificates signed by this CA")
     serve.add_argument("--log-level", default="INFO")
+    mcp = commands.add_parser("mcp", help="serve Milvus tools to AI agents over the Model Context Protocol")
+    from azimuth.mcp.cli import add_arguments as add_mcp_arguments
+
+    add_mcp_arguments(mcp)
     args = parser.parse_args(argv)
     if args.command == "version":
         from azimuth import __version__
@@ -35,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_server(args.data_dir, args.host, args.port, auth=args.auth, tls_cert=args.tls_cert,
                           tls_key=args.tls_key, tls_client_ca=args.tls_client_ca, log_level=args.log_level)
+    elif args.command == "mcp":
+        from azimuth.mcp.cli import run_from_args
+
+        return run_from_args(args)
     return 0
 
 

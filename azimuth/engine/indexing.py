@@ -201,6 +201,7 @@ class IndexBuilder:
         built = build_for(meta, index, segment)
         if built is None:
             return
+        attach(meta, index, segment, built)  # searchable with the index from here on; persisting follows
         directory = segment.directory / index_dir_name(index)
         shutil.rmtree(directory, ignore_errors=True)
         built.save(directory)
@@ -208,7 +209,6 @@ class IndexBuilder:
             if self._locate(job) is None:  # dropped meanwhile
                 shutil.rmtree(directory, ignore_errors=True)
                 return
-            attach(meta, index, segment, built)
             for entry in meta.segments:
                 if entry.id == segment.id:
                     entry.indexes[str(index.id)] = index_dir_name(index)
