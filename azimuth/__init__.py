@@ -38,6 +38,19 @@ from azimuth.errors import (  # noqa: E402
     SchemaNotReadyException,
     ServerVersionIncompatibleException,
 )
+from azimuth.orm import (  # noqa: E402
+    Collection,
+    Connections,
+    Index,
+    MutationFuture,
+    MutationResult,
+    Partition,
+    Role,
+    SearchFuture,
+    connections,
+    db,
+    utility,
+)
 from azimuth.types.enums import ConsistencyLevel, DataType, FunctionType, IndexType, LoadState  # noqa: E402
 from azimuth.types.index_params import IndexParams  # noqa: E402
 from azimuth.types.rankers import AnnSearchRequest, RRFRanker, WeightedRanker  # noqa: E402
@@ -51,6 +64,17 @@ from azimuth.types.schema import (  # noqa: E402
 )
 
 __all__ = [
+    "Collection",
+    "Connections",
+    "Index",
+    "MutationFuture",
+    "MutationResult",
+    "Partition",
+    "Role",
+    "SearchFuture",
+    "connections",
+    "db",
+    "utility",
     "AmbiguousIndexName",
     "AnnSearchRequest",
     "RRFRanker",

@@ -221,8 +221,8 @@ class StorageError(MilvusException):
     """The data directory is corrupt, unreadable or locked by another process."""
 
 
-class PyMilvusDeprecationWarning(DeprecationWarning):
-    """Warns about deprecated pymilvus APIs; shown by default like pymilvus does."""
+class PyMilvusDeprecationWarning(FutureWarning):
+    """Warns about deprecated pymilvus APIs with a scheduled removal (a FutureWarning, so shown by default)."""
 
 
 def server_error(code: int, message: str, *, input_error: bool = True) -> MilvusException:

@@ -225,9 +225,7 @@ def describe_error(exc: MilvusException) -> MilvusException:
 
 
 def alias_list_dict(result: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if result.aliases:
-        out["aliases"] = list(result.aliases)
+    out: dict[str, Any] = {"aliases": list(result.aliases)}
     if result.collection_name:
         out["collection_name"] = result.collection_name
     if result.db_name:
@@ -293,9 +291,20 @@ def merged_search_params(search_params: Any, kwargs: dict[str, Any]) -> tuple[di
     return merged, offset
 
 
-def search_result(hits: Any, info: CollectionInfo) -> Any:
+def knows_fields(info: CollectionInfo, names: Any) -> bool:
+    """Whether the cached schema has every real field a result returned (else it is stale: refresh it)."""
+    known = {f.name for f in info.schema.fields}
+    return all(name in known for name in names if name not in ("$meta", "count(*)"))
+
+
+def search_result(hits: Any, info: CollectionInfo, round_decimal: int = -1) -> Any:
+    """pymilvus-shaped hits; ``round_decimal`` re-rounds distances that crossed a float32 wire."""
     from azimuth.types.results import SearchResult
 
+    if round_decimal is not None and round_decimal >= 0:
+        import numpy as np
+
+        hits.distances[:] = [np.round(np.asarray(d, np.float64), round_decimal) for d in hits.distances]
     entities = None
     if hits.entities is not None:
         fields = list(hits.fields)
