@@ -135,3 +135,31 @@ def within_range(snapshot: Snapshot, field: str, spec: Any, index_key: str | Non
         rows_out[q, : len(order)] = r[order]
         dist_out[q, : len(order)] = d[order]
     return Candidates(segs, rows_out, dist_out)
+
+
+def bm25_knn(snapshot: Snapshot, field: str, dtype: Any, queries: list[dict[int, float]], k: int,
+             predicate: Predicate | None, k1: float, b: float) -> Candidates:
+    """Full-text top-k by BM25 over the term-frequency vectors of ``field``; statistics come from every visible
+    row (the filter restricts the hits, not the corpus)."""
+    from azimuth.engine.text import TermColumn, bm25_topk
+
+    live = [(number, s) for number, s in enumerate(snapshot.segments) if s.num_rows]
+    columns = [TermColumn(s.vectors(field, dtype)) for _, s in live]
+    visible = [None if s.all_visible(snapshot.ts) else s.visible(snapshot.ts) for _, s in live]
+    allowed = [allowed_rows(s, snapshot.ts, predicate) for _, s in live]
+    nq = len(queries)
+    segs = np.full((nq, k), -1, dtype=np.int64)
+    rows_out = np.full((nq, k), -1, dtype=np.int64)
+    dist = np.full((nq, k), -np.inf, dtype=np.float32)
+    for q, query in enumerate(queries):
+        parts = bm25_topk(columns, visible, allowed, query, k, k1, b)
+        if not parts:
+            continue
+        scores = np.concatenate([p[0] for p in parts])
+        rows = np.concatenate([p[1] for p in parts])
+        numbers = np.concatenate([np.full(len(p[1]), live[p[2]][0]) for p in parts])
+        order = np.argsort(-scores, kind="stable")[:k]
+        segs[q, : len(order)] = numbers[order]
+        rows_out[q, : len(order)] = rows[order]
+        dist[q, : len(order)] = scores[order]
+    return Candidates(segs, rows_out, dist)

@@ -41,9 +41,13 @@ def complete_table(
                 raise server_error(Code.INVALID_PARAMETER, "dynamic field values were sent but the collection "
                                                            "does not enable the dynamic field")
             raise server_error(Code.FIELD_NOT_FOUND, f"field {name} does not exist in the collection schema")
+    derived = function_outputs(table, schema)
     columns = []
     for field in schema.fields:
         expected = storage.field(field.name).type
+        if field.name in derived:
+            columns.append(derived[field.name])
+            continue
         if field.name not in table.column_names:
             if field.is_primary and field.auto_id:
                 raise server_error(Code.INVALID_PARAMETER, "auto id values were not generated")
@@ -81,6 +85,26 @@ def complete_table(
             meta = pa.array(["{}"] * n, type=pa.string())
         columns.append(meta)
     return pa.Table.from_arrays(columns, schema=storage)
+
+
+def function_outputs(table: pa.Table, schema: CollectionSchema) -> dict[str, pa.Array]:
+    """Columns computed by schema functions (BM25: term frequencies of the analysed input text)."""
+    from azimuth.engine.text import term_frequencies
+    from azimuth.types.enums import FunctionType
+
+    out: dict[str, pa.Array] = {}
+    for function in getattr(schema, "functions", None) or []:
+        if function.type != FunctionType.BM25:
+            continue
+        source, target = function.input_field_names[0], function.output_field_names[0]
+        if target in table.column_names:
+            raise server_error(Code.INVALID_PARAMETER, f"field {target} is the output of function {function.name}; "
+                                                       "it is computed from the input text and cannot be inserted")
+        if source in table.column_names:
+            out[target] = term_frequencies(table.column(source))
+        else:
+            out[target] = term_frequencies(pa.nulls(table.num_rows, pa.string()))
+    return out
 
 
 def _check_limits(field: FieldSchema, column: pa.ChunkedArray) -> None:

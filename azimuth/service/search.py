@@ -72,7 +72,7 @@ def query_vectors(field, data: Any) -> Any:
     """Client query data → the array form the index library expects, validated against the field."""
     dtype = field.dtype
     dim = int(field.params.get("dim", 0) or 0)
-    if data is None or (hasattr(data, "__len__") and len(data) == 0):
+    if data is None or (not sp.issparse(data) and hasattr(data, "__len__") and len(data) == 0):
         raise server_error(Code.INVALID_PARAMETER, "search data is empty: pass at least one query vector")
     if dtype == DataType.SPARSE_FLOAT_VECTOR:
         return _sparse_queries(data)
@@ -248,6 +248,26 @@ def _first_occurrences(values: np.ndarray) -> np.ndarray | None:
     return np.sort(first)
 
 
+def text_search(svc: ServiceContext, data: CollectionData, snapshot: Snapshot, field, spec: Any, op: ops.Search,
+                plan: OutputPlan, pk_in_entity: bool) -> ops.SearchHits:
+    """Search a BM25 function's output field with query text."""
+    from azimuth.engine.text import is_text_query, query_terms
+
+    if not is_text_query(op.data):
+        raise server_error(Code.INVALID_PARAMETER, f"field {field.name} holds BM25 scores of a text field: search it "
+                                                   "with query strings (data=['some words']), not vectors")
+    if len(op.data) > MAX_NQ:
+        raise server_error(Code.INVALID_PARAMETER, f"nq [{len(op.data)}] is invalid, it should be in range "
+                                                   f"[1, {MAX_NQ}]")
+    compiled = compile_for(data, op.filter, op.filter_params)
+    predicate = None if compiled.is_empty else compiled.evaluate
+    k1 = float(spec.params.get("bm25_k1", 1.2))
+    b = float(spec.params.get("bm25_b", 0.75))
+    cands = engine_search.bm25_knn(snapshot, field.name, field.dtype, query_terms(list(op.data)),
+                                   op.limit + op.offset, predicate, k1, b)
+    return hits_result(data, snapshot, cands, plan, pk_in_entity, op.offset, op.round_decimal)
+
+
 @handles(ops.Search)
 def search(svc: ServiceContext, op: ops.Search, ctx: CallContext) -> ops.SearchHits:
     meta = checks.collection(svc.engine, checks.db_of(op.db_name, ctx), op.collection_name)
@@ -260,6 +280,8 @@ def search(svc: ServiceContext, op: ops.Search, ctx: CallContext) -> ops.SearchH
     check_window(op.limit, op.offset)
     plan, pk_in_entity = output_plan(data, op.output_fields)
     snapshot = svc.engine.snapshot(meta.id, partitions, op.snapshot_ts, pin=op.iterator)
+    if spec.metric_type == "BM25":
+        return text_search(svc, data, snapshot, field, spec, op, plan, pk_in_entity)
     if op.ids is not None:
         if op.data is not None:
             raise server_error(Code.INVALID_PARAMETER, "search takes either data or ids, not both")
