@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow bench lint unasync clean
+.PHONY: run quickstart test test-slow bench lint unasync docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/azimuth serve --data-dir ./azimuth_data
+
+quickstart: $(STAMP)
 	$(BIN)/python -m azimuth.quickstart ./azimuth_data
 
 test: $(STAMP)
@@ -20,11 +23,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow
+	AZIMUTH_THOROUGH=1 $(BIN)/python -m pytest -m 'slow or not slow'
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q '.[bench]'
 	$(BIN)/python benchmarks/run_all.py
+
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
 lint: $(STAMP)
 	$(BIN)/ruff check azimuth tests scripts benchmarks
@@ -34,4 +40,4 @@ unasync: $(STAMP)
 	$(BIN)/python scripts/unasync.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--tls-key", default="")
     serve.add_argument("--tls-client-ca", default="", help="require client certificates signed by this CA")
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument("--http-port", type=int, default=None, help="also serve REST alone on this port")
+    serve.add_argument("--max-request-mb", type=int, default=64, help="largest REST request body accepted")
     mcp = commands.add_parser("mcp", help="serve Milvus tools to AI agents over the Model Context Protocol")
     from azimuth.mcp.cli import add_arguments as add_mcp_arguments
 
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         from azimuth.server.main import serve as run_server
 
         return run_server(args.data_dir, args.host, args.port, auth=args.auth, tls_cert=args.tls_cert,
+                          http_port=args.http_port, max_request_mb=args.max_request_mb,
                           tls_key=args.tls_key, tls_client_ca=args.tls_client_ca, log_level=args.log_level)
     elif args.command == "mcp":
         from azimuth.mcp.cli import run_from_args

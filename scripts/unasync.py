@@ -25,8 +25,11 @@ PAIRS = [
 
 TOKENS = {
     "AsyncMilvusClient": "MilvusClient",
+    "AsyncMilvusClientSession": "MilvusClientSession",
+    "AsyncOptimizeTask": "OptimizeTask",
     "AsyncEmbeddedTransport": "SyncEmbeddedTransport",
     "AsyncGrpcTransport": "SyncGrpcTransport",
+    "AsyncRestTransport": "SyncRestTransport",
     "AsyncTransport": "SyncTransport",
     "AsyncIterator": "Iterator",
     "__aenter__": "__enter__",

@@ -96,12 +96,13 @@ class GrpcSettings:
         return (kind, self.address, self.secure, self.tls, self.token, os.getpid(), extra)
 
     def credentials(self, grpc: Any) -> Any:
+        """TLS credentials: the trusted root is ``ca_pem_path`` or ``server_pem_path`` (system roots when neither);
+        ``client_pem_path`` + ``client_key_path`` add a client certificate (mutual TLS)."""
         server_pem, client_pem, client_key, ca_pem, _ = self.tls
-        if server_pem:
-            return grpc.ssl_channel_credentials(root_certificates=_read(server_pem))
-        if client_pem and client_key and ca_pem:
-            return grpc.ssl_channel_credentials(_read(ca_pem), _read(client_key), _read(client_pem))
-        return grpc.ssl_channel_credentials()
+        root = _read(ca_pem) or _read(server_pem)
+        if client_pem and client_key:
+            return grpc.ssl_channel_credentials(root, _read(client_key), _read(client_pem))
+        return grpc.ssl_channel_credentials(root_certificates=root)
 
     def metadata(self, ctx: CallContext) -> tuple[tuple[str, str], ...]:
         return (*self._auth, ("dbname", ctx.db_name))

@@ -93,6 +93,60 @@ class DatabaseMeta:
     created_ts: int = 0
 
 
+@dataclass
+class UserMeta:
+    """A user: salted password hash (the service hashes; the catalog only stores), description, granted roles."""
+
+    name: str
+    salt: str
+    hash: str
+    description: str = ""
+    roles: list[str] = field(default_factory=list)
+    created_ts: int = 0
+
+
+@dataclass
+class RoleMeta:
+    """A role and its grants (``{"object_type", "object_name", "db_name", "privilege", "grantor"}`` each)."""
+
+    name: str
+    description: str = ""
+    grants: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ResourceGroupMeta:
+    """A resource group: its config and the collections whose replica was transferred to it."""
+
+    name: str
+    config: dict[str, Any] = field(default_factory=dict)
+    collections: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SecurityMeta:
+    """Users, roles, privilege groups and resource groups (bookkeeping of a single node)."""
+
+    users: dict[str, UserMeta] = field(default_factory=dict)
+    roles: dict[str, RoleMeta] = field(default_factory=dict)
+    privilege_groups: dict[str, list[str]] = field(default_factory=dict)
+    resource_groups: dict[str, ResourceGroupMeta] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"users": [asdict(u) for u in self.users.values()],
+                "roles": [asdict(r) for r in self.roles.values()],
+                "privilege_groups": dict(self.privilege_groups),
+                "resource_groups": [asdict(g) for g in self.resource_groups.values()]}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any] | None) -> SecurityMeta:
+        raw = raw or {}
+        return cls(users={u["name"]: UserMeta(**u) for u in raw.get("users", [])},
+                   roles={r["name"]: RoleMeta(**r) for r in raw.get("roles", [])},
+                   privilege_groups={k: list(v) for k, v in raw.get("privilege_groups", {}).items()},
+                   resource_groups={g["name"]: ResourceGroupMeta(**g) for g in raw.get("resource_groups", [])})
+
+
 class Catalog:
     """In-memory catalog with name lookups; ``save()`` persists it atomically."""
 
@@ -101,6 +155,7 @@ class Catalog:
         self.next_id = 1
         self.databases: dict[str, DatabaseMeta] = {}
         self.collections: dict[int, CollectionMeta] = {}
+        self.security = SecurityMeta()
 
     # ---- persistence -------------------------------------------------------------------------------------
     @classmethod
@@ -118,11 +173,13 @@ class Catalog:
             "next_id": self.next_id,
             "databases": [asdict(db) for db in self.databases.values()],
             "collections": [asdict(c) for c in self.collections.values()],
+            "security": self.security.to_json(),
         }
         write_json_atomic(self.path, document)
 
     def _from_json(self, document: dict[str, Any]) -> None:
         self.next_id = int(document["next_id"])
+        self.security = SecurityMeta.from_json(document.get("security"))
         for db in document["databases"]:
             self.databases[db["name"]] = DatabaseMeta(**db)
         for raw in document["collections"]:

@@ -12,13 +12,15 @@ from azimuth.ops.base import CollectionOp
 
 @dataclass(frozen=True)
 class Insert(CollectionOp):
-    """Insert rows. ``schema_version`` is the version the client converted rows with (-1: not checked)."""
+    """Insert rows. ``schema_version`` is the version the client converted rows with (-1: not checked) and
+    ``collection_id`` the collection it described (0: not checked; a re-created collection has a new id)."""
 
     name = "Insert"
     writes_data = True
     partition_name: str = ""
     data: pa.Table | None = None
     schema_version: int = -1
+    collection_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Upsert(CollectionOp):
     partition_name: str = ""
     data: pa.Table | None = None
     schema_version: int = -1
+    collection_id: int = 0
     partial_update: bool = False
 
 

@@ -54,34 +54,6 @@ def _flush_state(run: Execute, req: Any, ctx: CallContext) -> Any:
     return mpb.GetFlushStateResponse(status=OK(), flushed=True)
 
 
-def _flush_all_state(run: Execute, req: Any, ctx: CallContext) -> Any:
-    return mpb.GetFlushAllStateResponse(status=OK(), flushed=True)
-
-
-def _segments(run: Execute, req: Any, ctx: CallContext) -> tuple[int, int]:
-    info = run(c.DescribeCollection(collection_name=req.collectionName, db_name=req.dbName), ctx)
-    stats = run(c.GetCollectionStats(collection_name=req.collectionName, db_name=req.dbName), ctx)
-    return info.collection_id, int(stats.get("row_count", 0))
-
-
-def _persistent_segments(run: Execute, req: Any, ctx: CallContext) -> Any:
-    collection_id, rows = _segments(run, req, ctx)
-    infos = [mpb.PersistentSegmentInfo(segmentID=collection_id, collectionID=collection_id, num_rows=rows,
-                                       state=common_pb2.Flushed)] if rows else []
-    return mpb.GetPersistentSegmentInfoResponse(status=OK(), infos=infos)
-
-
-def _query_segments(run: Execute, req: Any, ctx: CallContext) -> Any:
-    collection_id, rows = _segments(run, req, ctx)
-    infos = [mpb.QuerySegmentInfo(segmentID=collection_id, collectionID=collection_id, num_rows=rows,
-                                  state=common_pb2.Sealed, nodeID=1, nodeIds=[1])] if rows else []
-    return mpb.GetQuerySegmentInfoResponse(status=OK(), infos=infos)
-
-
-def _compaction_plans(run: Execute, req: Any, ctx: CallContext) -> Any:
-    return mpb.GetCompactionPlansResponse(status=OK(), state=common_pb2.Completed)
-
-
 def _index_descriptions(run: Execute, req: Any, ctx: CallContext) -> Any:
     op = i.DescribeIndex(collection_name=req.collection_name, db_name=req.db_name, index_name=req.index_name)
     return run(op, ctx)
@@ -97,31 +69,14 @@ def _index_progress(run: Execute, req: Any, ctx: CallContext) -> Any:
     return mpb.GetIndexBuildProgressResponse(status=OK(), indexed_rows=info.indexed_rows, total_rows=info.total_rows)
 
 
-def _replicas(run: Execute, req: Any, ctx: CallContext) -> Any:
-    info = run(c.DescribeCollection(collection_name=req.collection_name, db_name=req.db_name), ctx)
-    replica = mpb.ReplicaInfo(replicaID=1, collectionID=info.collection_id, node_ids=[1],
-                              resource_group_name="__default_resource_group")
-    return mpb.GetReplicasResponse(status=OK(), replicas=[replica])
-
-
-def _resource_groups(run: Execute, req: Any, ctx: CallContext) -> Any:
-    return mpb.ListResourceGroupsResponse(status=OK(), resource_groups=["__default_resource_group"])
-
-
 EXTRAS: dict[str, Callable[[Execute, Any, CallContext], Any]] = {
     "Connect": _connect,
     "CheckHealth": _health,
     "AllocTimestamp": _alloc_ts,
     "GetLoadingProgress": _loading_progress,
     "GetFlushState": _flush_state,
-    "GetFlushAllState": _flush_all_state,
-    "GetPersistentSegmentInfo": _persistent_segments,
-    "GetQuerySegmentInfo": _query_segments,
-    "GetCompactionStateWithPlans": _compaction_plans,
     "GetIndexState": _index_state,
     "GetIndexBuildProgress": _index_progress,
-    "GetReplicas": _replicas,
-    "ListResourceGroups": _resource_groups,
 }
 
 

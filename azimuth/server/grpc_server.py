@@ -20,14 +20,17 @@ from typing import Any
 
 import grpc
 
+from azimuth.codec.grpc import search as search_codec
 from azimuth.codec.grpc import table as codec_table
 from azimuth.codec.grpc.proto import SERVICE_NAME, message_classes
 from azimuth.errors import Code, MilvusException, server_error
 from azimuth.ops import collection as col_ops
 from azimuth.ops import data as data_ops
+from azimuth.ops import search as search_ops
 from azimuth.ops.base import DEFAULT_DB, CallContext, Op
 from azimuth.server import extras
 from azimuth.server.auth import Authenticator
+from azimuth.server.search_iterator import SearchIterators, iterator_page
 
 log = logging.getLogger("azimuth.server")
 
@@ -66,6 +69,9 @@ class MilvusServicer(grpc.GenericRpcHandler):
         codec_table.ensure_codecs()
         self._service = service
         self._auth = auth
+        if auth is not None:
+            auth.attach(service)
+        self._iterators = SearchIterators()
         self._handlers: dict[str, grpc.RpcMethodHandler] = {}
         names = set(codec_table.CODECS) | set(extras.EXTRAS) | set(auth.rpcs() if auth else ())
         for rpc in names:
@@ -130,13 +136,26 @@ class MilvusServicer(grpc.GenericRpcHandler):
 
     def _run(self, codec: codec_table.RpcCodec, request: Any, ctx: CallContext) -> Any:
         op = codec.decode_request(request)
+        page = iterator_page(request) if codec.rpc == "Search" else None
+        if page is not None:
+            result, token, bound = self._iterators.run(self._execute, op, page, ctx)
+            response = codec.encode_result(result, self._hint(op, ctx) if result.entities else None)
+            return search_codec.with_iterator_v2(response, token, bound)
         result = self._execute(op, ctx)
+        if isinstance(result, search_ops.SearchHits):
+            return codec.encode_result(result, self._hint(op, ctx) if result.entities else None)
         hint = None
         if isinstance(op, data_ops.Query) and result.table is not None:
             info = self._service.execute(col_ops.DescribeCollection(collection_name=op.collection_name,
                                                                     db_name=op.db_name), ctx)
             hint = info.schema
         return codec.encode_result(result, hint)
+
+    def _hint(self, op: Op, ctx: CallContext) -> Any:
+        """The collection schema, to type the columns of a result."""
+        info = self._execute(col_ops.DescribeCollection(collection_name=op.collection_name,  # type: ignore[attr-defined]
+                                                        db_name=op.db_name), ctx)  # type: ignore[attr-defined]
+        return info.schema
 
 
 class GrpcServer:

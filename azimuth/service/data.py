@@ -25,7 +25,10 @@ from azimuth.types.enums import DataType
 MAX_QUERY_WINDOW = 16384
 
 
-def _check_version(meta: CollectionMeta, version: int) -> None:
+def _check_version(meta: CollectionMeta, version: int, collection_id: int = 0) -> None:
+    if collection_id and collection_id != meta.id:
+        raise server_error(Code.SCHEMA_MISMATCH, f"collection {meta.name} was re-created (id {meta.id}, request "
+                                                 f"used {collection_id}); refresh its schema and retry")
     if version >= 0 and version != meta.schema_version:
         raise server_error(Code.SCHEMA_MISMATCH, f"collection {meta.name} schema changed (version "
                                                  f"{meta.schema_version}, request used {version}); refresh and retry")
@@ -62,7 +65,7 @@ def _route(meta: CollectionMeta, data: CollectionData, table: pa.Table, partitio
 
 def _prepare(svc: ServiceContext, op: ops.Insert | ops.Upsert, ctx: CallContext):
     meta = checks.collection(svc.engine, checks.db_of(op.db_name, ctx), op.collection_name)
-    _check_version(meta, op.schema_version)
+    _check_version(meta, op.schema_version, op.collection_id)
     if op.data is None:
         raise server_error(Code.INVALID_PARAMETER, "no data to write")
     data = svc.engine.data(meta.id)

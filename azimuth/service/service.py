@@ -9,6 +9,7 @@ from azimuth.engine.engine import Engine
 from azimuth.errors import Code, MilvusException, server_error
 from azimuth.ops.base import CallContext, Op
 from azimuth.service import aliases, collections, data, databases, hybrid, indexes, partitions, search  # noqa: F401
+from azimuth.service import admin, rbac  # noqa: F401
 from azimuth.service.context import ServiceContext
 from azimuth.service.registry import HANDLERS
 

@@ -8,11 +8,21 @@ import pytest
 
 from azimuth import MilvusClient
 from azimuth.errors import DataTypeNotMatchException, ParamError
+from tests.grpc.server import running_server
+
+
+@pytest.fixture(params=["embedded", "grpc"])
+def uri(request, tmp_path):
+    if request.param == "embedded":
+        yield str(tmp_path / "it.db")
+        return
+    with running_server(tmp_path / "server") as address:
+        yield address
 
 
 @pytest.fixture
-def client(tmp_path):
-    handle = MilvusClient(str(tmp_path / "it.db"))
+def client(uri):
+    handle = MilvusClient(uri)
     handle.create_collection("c", dimension=4)
     handle.insert("c", [{"id": i * 2, "vector": [i, 1, 1, 1], "n": i} for i in range(1000)])
     yield handle

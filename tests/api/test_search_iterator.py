@@ -7,11 +7,21 @@ import pytest
 
 from azimuth import MilvusClient
 from azimuth.errors import ParamError
+from tests.grpc.server import running_server
+
+
+@pytest.fixture(params=["embedded", "grpc"])
+def uri(request, tmp_path):
+    if request.param == "embedded":
+        yield str(tmp_path / "si.db")
+        return
+    with running_server(tmp_path / "server") as address:
+        yield address
 
 
 @pytest.fixture
-def setup(tmp_path):
-    client = MilvusClient(str(tmp_path / "si.db"))
+def setup(uri):
+    client = MilvusClient(uri)
     client.create_collection("c", dimension=8, metric_type="L2")
     vecs = np.random.default_rng(2).normal(size=(700, 8)).astype(np.float32)
     vecs[100] = vecs[101] = vecs[102] = vecs[0] + 0.5  # ties

@@ -1,6 +1,7 @@
 """pymilvus 3.0.2 — ``MilvusClient``, ``AsyncMilvusClient`` and the ORM — drives ``azimuth serve`` (in-process,
 on a free loopback port) through collections, partitions, aliases, databases, indexes, every data type,
-insert/upsert/delete/get/query, iterators and errors. Search is not in the gRPC codec yet."""
+insert/upsert/delete/get/query, search (plain, filtered, range, grouping, by ids), hybrid search, iterators and
+errors. Search answers are compared with Azimuth's embedded engine on the same data."""
 
 from __future__ import annotations
 
@@ -201,3 +202,160 @@ def test_orm_basics(uri):
         assert not utility.has_collection("orm_docs", using="orm")
     finally:
         connections.disconnect("orm")
+
+
+# ---- search --------------------------------------------------------------------------------------------------
+
+
+def _search_schema(client):
+    schema = client.create_schema(enable_dynamic_field=True)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=8)
+    schema.add_field("vector2", DataType.FLOAT_VECTOR, dim=8)
+    schema.add_field("title", DataType.VARCHAR, max_length=16)
+    schema.add_field("year", DataType.INT64)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT", metric_type="L2")
+    index.add_index("vector2", index_type="FLAT", metric_type="IP")
+    return schema, index
+
+
+def _search_rows(n: int = 300) -> list[dict]:
+    rng = np.random.default_rng(7)
+    a, b = rng.random((n, 8), dtype=np.float32), rng.random((n, 8), dtype=np.float32)
+    a[11] = a[12] = a[10]  # ties
+    return [{"id": i, "vector": a[i].tolist(), "vector2": b[i].tolist(), "title": f"t{i}", "year": 2000 + i % 5,
+             "tag": f"g{i % 3}"} for i in range(n)]
+
+
+@pytest.fixture
+def twins(client, tmp_path):
+    """The same collection in ``azimuth serve`` (driven by pymilvus) and in an embedded Azimuth database."""
+    from azimuth import MilvusClient as AzimuthClient
+
+    local = AzimuthClient(str(tmp_path / "twin.db"))
+    rows = _search_rows()
+    for handle in (client, local):
+        schema, index = _search_schema(handle)
+        handle.create_collection("docs", schema=schema, index_params=index)
+        handle.insert("docs", rows[:200])
+        handle.flush("docs")
+        handle.insert("docs", rows[200:])
+    yield client, local, rows
+    local.close()
+
+
+def _shape(result) -> list[list[tuple]]:
+    return [[(hit["id"], round(hit["distance"], 4), dict(hit["entity"])) for hit in hits] for hits in result]
+
+
+SEARCHES = [
+    {"limit": 5},
+    {"limit": 4, "filter": "year == {y} and id > 20", "filter_params": {"y": 2003}, "output_fields": ["title"]},
+    {"limit": 3, "output_fields": ["title", "tag"]},
+    {"limit": 3, "output_fields": ["*"]},
+    {"limit": 6, "search_params": {"params": {"radius": 1.0, "range_filter": 0.2}}},
+    {"limit": 4, "group_by_field": "year", "output_fields": ["year"]},
+    {"limit": 3, "offset": 2, "round_decimal": 3},
+    {"limit": 5, "anns_field": "vector2", "search_params": {"metric_type": "IP"}},
+]
+
+
+@pytest.mark.parametrize("kwargs", SEARCHES)
+def test_search_matches_embedded(twins, kwargs):
+    remote, local, rows = twins
+    anns = kwargs.pop("anns_field", "vector")
+    queries = [rows[10][anns], rows[250][anns]]
+    got = remote.search("docs", data=queries, anns_field=anns, **kwargs)
+    want = local.search("docs", data=queries, anns_field=anns, **kwargs)
+    assert len(got) == 2 and _shape(got) == _shape(want)
+    assert len(got[0]) > 0
+
+
+def test_search_by_ids_and_errors(twins):
+    remote, local, rows = twins
+    got = remote.search("docs", ids=[10, 250], anns_field="vector", limit=3)
+    assert _shape(got) == _shape(local.search("docs", ids=[10, 250], anns_field="vector", limit=3))
+    assert {got[0][0]["id"], got[0][1]["id"], got[0][2]["id"]} == {10, 11, 12}
+    with pytest.raises(MilvusException):
+        remote.search("docs", data=[[0.1] * 7], anns_field="vector", limit=3)
+    with pytest.raises(MilvusException):
+        remote.search("docs", data=[rows[0]["vector"]], anns_field="missing", limit=3)
+
+
+def test_hybrid_search_matches_embedded(twins):
+    from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
+
+    from azimuth import AnnSearchRequest as Req
+    from azimuth import RRFRanker as Rrf
+    from azimuth import WeightedRanker as Weighted
+
+    remote, local, rows = twins
+    q1, q2 = [rows[5]["vector"]], [rows[5]["vector2"]]
+    theirs = [AnnSearchRequest(q1, "vector", {"metric_type": "L2"}, 20, expr="year > 2000"),
+              AnnSearchRequest(q2, "vector2", {"metric_type": "IP"}, 20)]
+    ours = [Req(q1, "vector", {"metric_type": "L2"}, 20, expr="year > 2000"), Req(q2, "vector2", {"metric_type": "IP"}, 20)]
+    for their_ranker, our_ranker in ((RRFRanker(30), Rrf(30)), (WeightedRanker(0.7, 0.3), Weighted(0.7, 0.3))):
+        got = remote.hybrid_search("docs", theirs, their_ranker, limit=6, output_fields=["title"])
+        want = local.hybrid_search("docs", ours, our_ranker, limit=6, output_fields=["title"])
+        assert _shape(got) == _shape(want) and len(got[0]) == 6
+
+
+def test_pymilvus_search_iterator(twins):
+    remote, _, rows = twins
+    iterator = remote.search_iterator("docs", data=[rows[10]["vector"]], anns_field="vector", batch_size=32,
+                                      output_fields=["year"], search_params={"metric_type": "L2"})
+    seen, distances = [], []
+    while page := iterator.next():
+        seen += [hit["id"] for hit in page]
+        distances += [hit["distance"] for hit in page]
+        assert all("year" in hit["entity"] for hit in page)
+    iterator.close()
+    assert sorted(seen) == list(range(len(rows))) and distances == sorted(distances)
+    limited = remote.search_iterator("docs", data=[rows[10]["vector"]], anns_field="vector", batch_size=7,
+                                     limit=20, filter="year == 2001")
+    ids = []
+    while page := limited.next():
+        ids += [hit["id"] for hit in page]
+    assert len(ids) == 20 and all(i % 5 == 1 for i in ids)
+
+
+async def test_async_client_search(uri):
+    from pymilvus import AnnSearchRequest, RRFRanker
+
+    client = AsyncMilvusClient(uri)
+    try:
+        await client.create_collection("asearch", dimension=8, metric_type="L2")
+        rows = _rows(40)
+        await client.insert("asearch", rows)
+        res = await client.search("asearch", data=[rows[3]["vector"]], limit=3, output_fields=["title"])
+        assert res[0][0]["id"] == 3 and res[0][0]["entity"]["title"] == "t3"
+        requests = [AnnSearchRequest([rows[4]["vector"]], "vector", {}, 5)]
+        fused = await client.hybrid_search("asearch", requests, RRFRanker(), limit=2)
+        assert fused[0][0]["id"] == 4
+    finally:
+        await client.close()
+
+
+def test_orm_search(uri):
+    from pymilvus import AnnSearchRequest, Collection, CollectionSchema, FieldSchema, RRFRanker, connections
+
+    connections.connect(alias="orm_search", uri=uri)
+    try:
+        fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("n", DataType.INT64),
+                  FieldSchema("vec", DataType.FLOAT_VECTOR, dim=4)]
+        collection = Collection("orm_search", CollectionSchema(fields), using="orm_search")
+        vecs = np.random.default_rng(3).random((50, 4), dtype=np.float32)
+        collection.insert([list(range(50)), [i % 4 for i in range(50)], vecs])
+        collection.create_index("vec", {"index_type": "HNSW", "metric_type": "L2", "params": {"M": 8,
+                                                                                              "efConstruction": 64}})
+        collection.load()
+        res = collection.search([vecs[7]], "vec", {"metric_type": "L2", "params": {"ef": 64}}, limit=3,
+                                expr="n == 3", output_fields=["n"])
+        assert res[0][0].id == 7 and all(hit.entity.get("n") == 3 for hit in res[0])
+        fused = collection.hybrid_search([AnnSearchRequest([vecs[9]], "vec", {"metric_type": "L2"}, 5)],
+                                         RRFRanker(), limit=2)
+        assert fused[0][0].id == 9
+        collection.drop()
+    finally:
+        connections.disconnect("orm_search")

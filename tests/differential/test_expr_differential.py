@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
+from tests.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,7 +189,7 @@ def exprs() -> st.SearchStrategy[str]:
     )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables(), expr=exprs())
 def test_vectorised_equals_reference(table: pa.Table, expr: str) -> None:
     compiled = compile_filter(expr, SCHEMA)
@@ -197,7 +198,7 @@ def test_vectorised_equals_reference(table: pa.Table, expr: str) -> None:
     assert fast == ref, (expr, [i for i, (a, b) in enumerate(zip(fast, ref)) if a != b])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(table=tables(), expr=exprs(), seed=st.integers(0, 2**32))
 def test_random_sample_equals_reference(table: pa.Table, expr: str, seed: int) -> None:
     compiled = compile_filter(f"({expr}) and random_sample(0.5)", SCHEMA, seed=seed)

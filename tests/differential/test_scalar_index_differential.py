@@ -12,6 +12,7 @@ import json
 import tempfile
 
 import pyarrow as pa
+from tests.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +83,7 @@ def check(compiled, table: pa.Table, indexes: dict, reference: bool) -> None:
         assert plain == evaluate_reference(compiled, table.to_pylist()), compiled.text
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables(), expr=exprs(), specs=index_specs(FIELD_TYPES, JSON_PATHS), reload=st.booleans())
 def test_general_filters_same_with_indexes(table: pa.Table, expr: str, specs: dict, reload: bool) -> None:
     check(compile_filter(expr, SCHEMA), table, build(table, specs, reload), reference=False)
@@ -178,7 +179,7 @@ focus_exprs = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=focus_tables(), expr=focus_exprs, specs=index_specs(FOCUS_FIELDS, FOCUS_PATHS, 0.85))
 def test_index_friendly_filters_same_with_indexes(table: pa.Table, expr: str, specs: dict) -> None:
     check(compile_filter(expr, FOCUS), table, build(table, specs, reload=False), reference=True)

@@ -11,6 +11,8 @@ import warnings
 from typing import Any
 
 from azimuth.client import _base as base
+from azimuth.client._async.admin import AdminMixin
+from azimuth.client._async.maintenance import MaintenanceMixin
 from azimuth.client.embedded import AsyncEmbeddedTransport
 from azimuth.client.iterators import QueryIterator, SearchIterator  # noqa: F401 (sync client)
 from azimuth.errors import (
@@ -33,7 +35,7 @@ from azimuth.types.rows import rows_to_table
 from azimuth.types.schema import CollectionSchema
 
 
-class AsyncMilvusClient:
+class AsyncMilvusClient(AdminMixin, MaintenanceMixin):
     """Drop-in replacement for ``pymilvus.AsyncMilvusClient``."""
 
     def __init__(
@@ -59,7 +61,12 @@ class AsyncMilvusClient:
             raise base.closed_error()
         if self._transport is None:
             target = self._core._target
-            if target.kind == "remote":
+            if target.kind == "remote" and str(self._core._options.get("transport", "")).lower() == "rest":
+                from azimuth.client.rest_transport import AsyncRestTransport
+
+                self._transport = await AsyncRestTransport.open(target, self._core._token, self._core._options,
+                                                                self._core._timeout)
+            elif target.kind == "remote":
                 from azimuth.client.grpc_transport import AsyncGrpcTransport
 
                 self._transport = await AsyncGrpcTransport.open(target, self._core._token, self._core._options,
@@ -494,7 +501,7 @@ class AsyncMilvusClient:
                 continue  # the cached schema may be stale: refresh once and convert again
             op = op_type(collection_name=collection_name, db_name=self._core.db(kwargs),
                          partition_name=partition_name or "", data=table, schema_version=info.schema_version,
-                         **fields)
+                         collection_id=info.collection_id, **fields)
             try:
                 return await self._call(op, timeout, kwargs)
             except MilvusException as exc:
@@ -563,15 +570,10 @@ class AsyncMilvusClient:
             limit=-1 if limit is None else int(limit), offset=int(kwargs.get("offset") or 0),
             filter_params=dict(kwargs.get("filter_params") or {}), consistency_level=base.consistency(kwargs),
         )
-        for attempt in (0, 1):
-            result = await self._call(op, timeout, kwargs)
-            try:
-                return base.query_rows(result, info)
-            except KeyError:
-                if attempt:
-                    raise
-                info = await self._schema(collection_name, kwargs, refresh=True)
-        raise AssertionError("unreachable")
+        result = await self._call(op, timeout, kwargs)
+        if not base.knows_fields(info, result.fields):
+            info = await self._schema(collection_name, kwargs, refresh=True)  # another client changed it
+        return base.query_rows(result, info)
 
     # ---- search -------------------------------------------------------------------------------------------
     # unasync: async-only
@@ -626,7 +628,9 @@ class AsyncMilvusClient:
             ranker=base.ranker_spec(ranker, hybrid=False),
         )
         hits = await self._call(op, timeout, kwargs)
-        return base.search_result(hits, info)
+        if not base.knows_fields(info, hits.fields):
+            info = await self._schema(collection_name, kwargs, refresh=True)  # another client changed it
+        return base.search_result(hits, info, op.round_decimal)
 
     async def hybrid_search(self, collection_name: str, reqs: list, ranker: Any, limit: int = 10,
                             output_fields: list[str] | None = None, timeout: float | None = None,
@@ -655,7 +659,9 @@ class AsyncMilvusClient:
             round_decimal=int(kwargs.get("round_decimal", -1)), consistency_level=base.consistency(kwargs),
         )
         hits = await self._call(op, timeout, kwargs)
-        return base.search_result(hits, info)
+        if not base.knows_fields(info, hits.fields):
+            info = await self._schema(collection_name, kwargs, refresh=True)  # another client changed it
+        return base.search_result(hits, info, op.round_decimal)
 
     # unasync: sync-only
     # def query_iterator(self, collection_name: str, batch_size: int | None = 1000, limit: int | None = -1,

@@ -12,6 +12,8 @@ import warnings
 from typing import Any
 
 from azimuth.client import _base as base
+from azimuth.client._sync.admin import AdminMixin
+from azimuth.client._sync.maintenance import MaintenanceMixin
 from azimuth.client.embedded import SyncEmbeddedTransport
 from azimuth.client.iterators import QueryIterator, SearchIterator  # noqa: F401 (sync client)
 from azimuth.errors import (
@@ -34,7 +36,7 @@ from azimuth.types.rows import rows_to_table
 from azimuth.types.schema import CollectionSchema
 
 
-class MilvusClient:
+class MilvusClient(AdminMixin, MaintenanceMixin):
     """Drop-in replacement for ``pymilvus.MilvusClient``."""
 
     def __init__(
@@ -58,7 +60,12 @@ class MilvusClient:
             raise base.closed_error()
         if self._transport is None:
             target = self._core._target
-            if target.kind == "remote":
+            if target.kind == "remote" and str(self._core._options.get("transport", "")).lower() == "rest":
+                from azimuth.client.rest_transport import SyncRestTransport
+
+                self._transport = SyncRestTransport.open(target, self._core._token, self._core._options,
+                                                                self._core._timeout)
+            elif target.kind == "remote":
                 from azimuth.client.grpc_transport import SyncGrpcTransport
 
                 self._transport = SyncGrpcTransport.open(target, self._core._token, self._core._options,
@@ -451,7 +458,7 @@ class MilvusClient:
                 continue  # the cached schema may be stale: refresh once and convert again
             op = op_type(collection_name=collection_name, db_name=self._core.db(kwargs),
                          partition_name=partition_name or "", data=table, schema_version=info.schema_version,
-                         **fields)
+                         collection_id=info.collection_id, **fields)
             try:
                 return self._call(op, timeout, kwargs)
             except MilvusException as exc:
@@ -520,15 +527,10 @@ class MilvusClient:
             limit=-1 if limit is None else int(limit), offset=int(kwargs.get("offset") or 0),
             filter_params=dict(kwargs.get("filter_params") or {}), consistency_level=base.consistency(kwargs),
         )
-        for attempt in (0, 1):
-            result = self._call(op, timeout, kwargs)
-            try:
-                return base.query_rows(result, info)
-            except KeyError:
-                if attempt:
-                    raise
-                info = self._schema(collection_name, kwargs, refresh=True)
-        raise AssertionError("unreachable")
+        result = self._call(op, timeout, kwargs)
+        if not base.knows_fields(info, result.fields):
+            info = self._schema(collection_name, kwargs, refresh=True)  # another client changed it
+        return base.query_rows(result, info)
 
     # ---- search -------------------------------------------------------------------------------------------
     def search(self, collection_name: str, data: list | None = None, filter: str = "", limit: int = 10,
@@ -569,7 +571,9 @@ class MilvusClient:
             ranker=base.ranker_spec(ranker, hybrid=False),
         )
         hits = self._call(op, timeout, kwargs)
-        return base.search_result(hits, info)
+        if not base.knows_fields(info, hits.fields):
+            info = self._schema(collection_name, kwargs, refresh=True)  # another client changed it
+        return base.search_result(hits, info, op.round_decimal)
 
     def hybrid_search(self, collection_name: str, reqs: list, ranker: Any, limit: int = 10,
                             output_fields: list[str] | None = None, timeout: float | None = None,
@@ -598,7 +602,9 @@ class MilvusClient:
             round_decimal=int(kwargs.get("round_decimal", -1)), consistency_level=base.consistency(kwargs),
         )
         hits = self._call(op, timeout, kwargs)
-        return base.search_result(hits, info)
+        if not base.knows_fields(info, hits.fields):
+            info = self._schema(collection_name, kwargs, refresh=True)  # another client changed it
+        return base.search_result(hits, info, op.round_decimal)
 
     def query_iterator(self, collection_name: str, batch_size: int | None = 1000, limit: int | None = -1,
                        filter: str | None = "", output_fields: list[str] | None = None,

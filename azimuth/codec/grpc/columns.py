@@ -207,11 +207,17 @@ def _scalar_values(dtype: DataType, scalars: Any) -> pa.Array:
         return pa.array(list(scalars.geometry_wkt_data.data), type=pa.string())
     if dtype == DataType.JSON:
         raw = list(scalars.json_data.data)
-        try:
+        try:  # validate every value with one parse of "[v1,v2,...]"; find the culprit only on failure
+            parsed = orjson.loads(b"[" + b",".join(raw) + b"]") if raw else []
+            if len(parsed) != len(raw):
+                raise orjson.JSONDecodeError("a value holds several JSON values", "", 0)
+        except orjson.JSONDecodeError:
             for item in raw:
-                orjson.loads(item)
-        except orjson.JSONDecodeError as exc:
-            raise bad_data(f"invalid JSON value: {exc}") from None
+                try:
+                    orjson.loads(item)
+                except orjson.JSONDecodeError as exc:
+                    raise bad_data(f"invalid JSON value: {exc}") from None
+            raise bad_data("invalid JSON value: a value holds several JSON values") from None
         return pa.array(raw, type=pa.binary()).cast(pa.string())
     raise bad_data(f"data type {dtype.name} is not a scalar type")
 

@@ -4,8 +4,9 @@ Milvus addresses rows by expression only: deleting or reading by primary keys is
 key cursor (``pk_after``) as ``pk > x and (filter)``; both need the collection schema (``needs_schema``).
 Query options travel as ``query_params`` KeyValuePairs (``limit``, ``offset``, ``iterator``,
 ``order_by_fields``); an iterator's snapshot is ``guarantee_timestamp`` with ``iterator=True`` and comes back as
-``session_ts``. Filter parameters travel as ``expr_template_values``. Azimuth's schema version travels in
-``base.properties["schema_version"]`` (other servers ignore it).
+``session_ts``. Filter parameters travel as ``expr_template_values``. The schema version and collection id a
+client converted rows with travel in ``base.properties`` (``schema_version``, ``collection_id``; other servers
+ignore them).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from azimuth.ops.results import MutationResult, QueryResult
 from azimuth.types.arrow import META_FIELD
 
 SCHEMA_VERSION_KEY = "schema_version"
+COLLECTION_ID_KEY = "collection_id"
 
 
 # ---- expressions -------------------------------------------------------------------------------------------
@@ -111,18 +113,20 @@ def decode_params(values: Any) -> dict[str, Any]:
 # ---- mutations ---------------------------------------------------------------------------------------------
 
 
-def _base(version: int) -> Any:
+def _base(version: int, collection_id: int = 0) -> Any:
     base = common_pb2.MsgBase()
     if version >= 0:
         base.properties[SCHEMA_VERSION_KEY] = str(version)
+    if collection_id:
+        base.properties[COLLECTION_ID_KEY] = str(collection_id)
     return base
 
 
-def _version(request: Any) -> int:
+def _version(request: Any, key: str = "schema_version", default: int = -1) -> int:
     try:
-        return int(request.base.properties.get(SCHEMA_VERSION_KEY, -1))
+        return int(request.base.properties.get(key, default))
     except ValueError:
-        return -1
+        return default
 
 
 def _write_req(op: ops.Insert | ops.Upsert, hint: Hint) -> Any:
@@ -130,7 +134,7 @@ def _write_req(op: ops.Insert | ops.Upsert, hint: Hint) -> Any:
     if table is None:
         raise server_error(Code.INVALID_PARAMETER, "no data to write")
     fields = encode_table(table, column_types(hint), compact=True)
-    common = dict(base=_base(op.schema_version), db_name=op.db_name, collection_name=op.collection_name,
+    common = dict(base=_base(op.schema_version, op.collection_id), db_name=op.db_name, collection_name=op.collection_name,
                   partition_name=op.partition_name, fields_data=fields, num_rows=table.num_rows)
     if isinstance(op, ops.Upsert):
         return mpb.UpsertRequest(partial_update=op.partial_update, **common)
@@ -141,7 +145,8 @@ def _write_op(request: Any, op_type: type) -> Any:
     table = decode_table(request.fields_data, request.num_rows)
     extra = {"partial_update": request.partial_update} if op_type is ops.Upsert else {}
     return op_type(collection_name=request.collection_name, db_name=request.db_name,
-                   partition_name=request.partition_name, data=table, schema_version=_version(request), **extra)
+                   partition_name=request.partition_name, data=table, schema_version=_version(request),
+                   collection_id=_version(request, COLLECTION_ID_KEY, 0), **extra)
 
 
 def _ids_message(ids: list[Any]) -> Any:
@@ -202,7 +207,7 @@ def _query_req(op: ops.Query, hint: Hint) -> Any:
         params["iterator"] = "True"
         params["reduce_stop_for_best"] = "False"
         ts = op.snapshot_ts
-    elif op.snapshot_ts:
+    elif op.snapshot_ts or op.iterator:
         params["iterator"] = "True"
         ts = op.snapshot_ts
     if op.limit >= 0:
@@ -247,7 +252,7 @@ def _query_op(request: Any) -> ops.Query:
         filter_params=decode_params(request.expr_template_values),
         consistency_level=None if request.use_default_consistency else int(request.consistency_level),
         order_by=_order_by(params.get("order_by_fields", "")),
-        snapshot_ts=int(request.guarantee_timestamp) if iterator else 0,
+        snapshot_ts=int(request.guarantee_timestamp) if iterator else 0, iterator=iterator,
     )
 
 

@@ -89,7 +89,7 @@ def response_status(response: Any) -> Any:
 
 def ensure_codecs() -> None:
     """Import the modules that fill the table."""
-    from azimuth.codec.grpc import ddl, dml  # noqa: F401
+    from azimuth.codec.grpc import admin, ddl, dml, search  # noqa: F401
 
 
 __all__ = ["BY_OP", "CODECS", "RpcCodec", "ensure_codecs", "error_response", "register", "response_status",

@@ -2,7 +2,6 @@
 
 ``embedded``: a new data directory per test. ``grpc``: a new in-process ``azimuth serve`` (on a free loopback
 port, over a new data directory) per test, so every test sees exactly what the embedded one sees.
-Search is not in the gRPC codec yet: search tests are skipped on gRPC.
 """
 
 from __future__ import annotations
@@ -11,15 +10,15 @@ import pytest
 
 from azimuth import AsyncMilvusClient
 from tests.grpc.server import running_server
+from tests.rest.server import running_rest_server
 
-GRPC_SKIPS = {
-    "test_search": "Search is not in the gRPC codec yet",
-    "test_hybrid": "HybridSearch is not in the gRPC codec yet",
-    "test_compaction": "checks results with Search, which is not in the gRPC codec yet",
-}
+GRPC_SKIPS: dict[str, str] = {}  # module name → reason, for modules a transport cannot run yet
 
 
-@pytest.fixture(params=["embedded", "grpc"])
+REST_SKIPS: dict[str, str] = {}  # module name → reason (test_admin skips the tests using calls REST lacks)
+
+
+@pytest.fixture(params=["embedded", "grpc", "rest"])
 def transport(request):
     return request.param
 
@@ -29,6 +28,13 @@ def client_args(tmp_path, transport, request):
     """``(uri, kwargs)`` for a fresh client on the current transport."""
     if transport == "embedded":
         yield str(tmp_path / "suite.db"), {}
+        return
+    if transport == "rest":
+        reason = REST_SKIPS.get(request.module.__name__.rsplit(".", 1)[-1])
+        if reason:
+            pytest.skip(reason)
+        with running_rest_server(tmp_path / "server") as uri:
+            yield uri, {"transport": "rest"}
         return
     reason = GRPC_SKIPS.get(request.module.__name__.rsplit(".", 1)[-1])
     if reason:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.rows.rows_testlib import make_schema
@@ -39,7 +40,7 @@ rows_strategy = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(rows_strategy)
 def test_round_trip(rows: list[dict]) -> None:
     rows = [{"id": i, **r} for i, r in enumerate(rows)]
