@@ -170,7 +170,26 @@ class GrowingSegment(Segment):
         return FrozenSegment(self)
 
 
-class FrozenSegment(Segment):
+class FixedSegment(Segment):
+    """A segment whose table never changes (sealed, or a growing segment frozen for a snapshot)."""
+
+    _table: pa.Table
+    _ts: np.ndarray
+
+    @property
+    def table(self) -> pa.Table:
+        return self._table
+
+    @property
+    def num_rows(self) -> int:
+        return self._table.num_rows
+
+    @property
+    def ts(self) -> np.ndarray:
+        return self._ts
+
+
+class FrozenSegment(FixedSegment):
     """A growing segment as it was when a snapshot was taken: its table and row count never change, so one
     read sees consistent columns, timestamps and delete marks. Deletes after the snapshot carry later
     timestamps and stay invisible to it."""
@@ -188,20 +207,8 @@ class FrozenSegment(Segment):
         self._ts = self._table.column(TS_COLUMN).to_numpy()
         self._vectors = growing._vectors
 
-    @property
-    def table(self) -> pa.Table:
-        return self._table
 
-    @property
-    def num_rows(self) -> int:
-        return self._table.num_rows
-
-    @property
-    def ts(self) -> np.ndarray:
-        return self._ts
-
-
-class SealedSegment(Segment):
+class SealedSegment(FixedSegment):
     """An immutable segment memory-mapped from ``<directory>/data.arrow``."""
 
     def __init__(self, segment_id: int, partition_id: int, pk_name: str, directory: Path,
@@ -225,18 +232,6 @@ class SealedSegment(Segment):
         self.max_ts = int(self._ts.max()) if len(self._ts) else 0
         if deletes_file:
             self._load_deletes(self.directory / deletes_file)
-
-    @property
-    def table(self) -> pa.Table:
-        return self._table
-
-    @property
-    def num_rows(self) -> int:
-        return self._table.num_rows
-
-    @property
-    def ts(self) -> np.ndarray:
-        return self._ts
 
     def _load_deletes(self, path: Path) -> None:
         try:

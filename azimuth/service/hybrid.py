@@ -162,42 +162,23 @@ def hybrid_search(svc: ServiceContext, op: ops.HybridSearch, ctx: CallContext) -
         nq = len(routes[-1][0])
     strategy = str(op.ranker.get("strategy", "rrf")).lower()
     fusion = op.ranker if strategy in FUSION else {"strategy": "rrf", "params": {}}
-    ids, distances, entities = [], [], []
-    columns = [c for c in plan.columns if c != data.pk_name or pk_in_entity]
-    with_entities = bool(columns)
+    ranked = []
     for q in range(nq or 0):
         scores = fuse(fusion, routes, q)
         keys, values = rank.top(scores, len(scores), 0)
         if strategy in RESCORE:
             values = rescore(svc, data, snapshot, op.ranker, keys, values)
-            order = np.argsort(-values, kind="stable")
-            keys, values = [keys[i] for i in order.tolist()], values[order]
-        keys, values = keys[op.offset : op.offset + op.limit], values[op.offset : op.offset + op.limit]
-        if op.round_decimal is not None and op.round_decimal >= 0:
-            values = np.round(values.astype(np.float64), op.round_decimal)
-        ids.append(np.array(keys, dtype=object if keys and isinstance(keys[0], str) else None))
-        distances.append(values)
-        if with_entities:
-            entities.append(entities_for(data, snapshot, keys, columns))
-    fields = tuple(f for f in plan.fields if f != data.pk_name or pk_in_entity)
-    return ops.SearchHits(data.pk_name, ids, distances, entities if with_entities else None, fields,
-                          plan.dynamic_keys, snapshot.ts)
+        ranked.append((keys, values))
+    return ranked_hits(data, snapshot, ranked, op, plan, pk_in_entity)
 
 
-def rerank_single(svc: ServiceContext, data: CollectionData, snapshot: Snapshot, op: ops.Search,
-                  cands: engine_search.Candidates, metric: str, plan, pk_in_entity: bool) -> ops.SearchHits:
-    """A single-vector search's ``ranker`` (decay / boost): rescore its hits and re-sort them."""
-    strategy = str(op.ranker.get("strategy")).lower()
-    if strategy not in RESCORE:
-        raise server_error(Code.INVALID_PARAMETER, f"ranker {strategy!r} is not valid for a single-vector search; "
-                                                   "use decay or boost (rrf and weighted need hybrid_search)")
-    keys_per_query, dists = hit_keys(data, snapshot, cands)
+def ranked_hits(data: CollectionData, snapshot: Snapshot, ranked: list[tuple[list, np.ndarray]], op: Any,
+                plan: Any, pk_in_entity: bool) -> ops.SearchHits:
+    """Per query (keys, scores; larger = better): sort, page by ``op.offset``/``op.limit``, round, and fetch the
+    output fields of the hits that remain."""
     ids, distances, entities = [], [], []
     columns = [c for c in plan.columns if c != data.pk_name or pk_in_entity]
-    for keys_arr, dist in zip(keys_per_query, dists):
-        keys = keys_arr.tolist()
-        base = dist.astype(np.float64) if metric in rank.DESCENDING else rank.normalize(dist, metric)
-        values = rescore(svc, data, snapshot, op.ranker, keys, base.astype(np.float32))
+    for keys, values in ranked:
         order = np.argsort(-values, kind="stable")[op.offset : op.offset + op.limit]
         keys, values = [keys[i] for i in order.tolist()], values[order]
         if op.round_decimal is not None and op.round_decimal >= 0:
@@ -209,3 +190,19 @@ def rerank_single(svc: ServiceContext, data: CollectionData, snapshot: Snapshot,
     fields = tuple(f for f in plan.fields if f != data.pk_name or pk_in_entity)
     return ops.SearchHits(data.pk_name, ids, distances, entities if columns else None, fields,
                           plan.dynamic_keys, snapshot.ts)
+
+
+def rerank_single(svc: ServiceContext, data: CollectionData, snapshot: Snapshot, op: ops.Search,
+                  cands: engine_search.Candidates, metric: str, plan, pk_in_entity: bool) -> ops.SearchHits:
+    """A single-vector search's ``ranker`` (decay / boost): rescore its hits and re-sort them."""
+    strategy = str(op.ranker.get("strategy")).lower()
+    if strategy not in RESCORE:
+        raise server_error(Code.INVALID_PARAMETER, f"ranker {strategy!r} is not valid for a single-vector search; "
+                                                   "use decay or boost (rrf and weighted need hybrid_search)")
+    keys_per_query, dists = hit_keys(data, snapshot, cands)
+    ranked = []
+    for keys_arr, dist in zip(keys_per_query, dists):
+        keys = keys_arr.tolist()
+        base = dist.astype(np.float64) if metric in rank.DESCENDING else rank.normalize(dist, metric)
+        ranked.append((keys, rescore(svc, data, snapshot, op.ranker, keys, base.astype(np.float32))))
+    return ranked_hits(data, snapshot, ranked, op, plan, pk_in_entity)
