@@ -57,7 +57,15 @@ def deprecated(api_name: str, replacement: str = "MilvusClient") -> Callable[[Ca
 
 def deprecated_class(prefix: str, *, exclude: frozenset[str] = frozenset(),
                      warn_properties: frozenset[str] = frozenset()) -> Callable[[type[T]], type[T]]:
-    """Make the constructor, every public method and the listed properties of a class warn."""
+    """Make the constructor, every public method and the listed properties of a class warn.
+
+    Apply it as a class decorator (``@deprecated_class("Collection")``), not as a rebinding after the class
+    (``Collection = deprecated_class(...)(Collection)``): the class is patched in place and returned, so its
+    identity, docstring and members are unchanged for ``inspect``, and static tools (griffe/mkdocstrings, type
+    checkers) still see a class with its methods instead of a module attribute. Each wrapped method keeps its
+    name, docstring and signature (``functools.wraps`` sets ``__wrapped__``); wrapped properties keep their
+    docstring.
+    """
 
     def decorate(cls: type[T]) -> type[T]:
         if "__init__" not in exclude:

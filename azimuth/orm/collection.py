@@ -50,6 +50,11 @@ def _check_expr(expr: Any, optional: bool = True) -> None:
         raise DataTypeNotMatchException(message=sup.EXPR_TYPE % type(expr))
 
 
+@deprecated_class(
+    "Collection",
+    exclude=frozenset({"query_iterator", "search_iterator"}),
+    warn_properties=frozenset({"aliases", "is_empty", "num_entities", "partitions", "indexes"}),
+)
 class Collection:
     """A collection on the connection named ``using``; see the module docstring."""
 
@@ -137,59 +142,75 @@ class Collection:
     # ---- properties -------------------------------------------------------------------------------------------
     @property
     def schema(self) -> CollectionSchema:
+        """The collection's ``CollectionSchema``."""
         return self._schema
 
     @property
     def aliases(self) -> list[str]:
+        """The aliases pointing at this collection (asks the server)."""
         client, call = self._client()
         return list(client.describe_collection(self._name, **call).get("aliases", []))
 
     @property
     def description(self) -> str:
+        """The schema's description."""
         return self._schema.description
 
     @property
     def name(self) -> str:
+        """The collection name."""
         return self._name
 
     @property
     def is_empty(self) -> bool:
+        """True when the collection holds no rows."""
         return self.num_entities == 0
 
     @property
     def num_shards(self) -> int:
+        """The shard count (fetched once with ``describe``)."""
         if self._num_shards is None:
             self._num_shards = int(self.describe().get("num_shards", 1))
         return self._num_shards
 
     @property
     def num_entities(self) -> int:
+        """The number of stored rows (``get_collection_stats``)."""
         client, call = self._client()
         return int(client.get_collection_stats(self._name, **call)["row_count"])
 
     @property
     def primary_field(self) -> FieldSchema | None:
+        """The primary key ``FieldSchema``."""
         return self._schema.primary_field
 
     # ---- lifecycle --------------------------------------------------------------------------------------------
     def flush(self, timeout: float | None = None, **kwargs: Any) -> None:
+        """Seal the collection's growing data into persistent segments."""
         client, call = self._client(kwargs)
         client.flush(self._name, timeout=timeout, **call)
 
     def drop(self, timeout: float | None = None, **kwargs: Any) -> None:
+        """Drop the collection with its data, indexes and partitions."""
         client, call = self._client(kwargs)
         client.drop_collection(self._name, timeout=timeout, **call)
 
     def truncate(self, timeout: float | None = None, **kwargs: Any) -> None:
+        """Delete every row, keeping the schema, indexes and partitions."""
         client, call = self._client(kwargs)
         client.truncate_collection(self._name, timeout=timeout, **call)
 
     def set_properties(self, properties: dict, timeout: float | None = None, **kwargs: Any) -> None:
+        """Set collection properties such as ``{"collection.ttl.seconds": 3600}``."""
         client, call = self._client(kwargs)
         client.alter_collection_properties(self._name, properties=properties, timeout=timeout, **call)
 
     def load(self, partition_names: list[str] | None = None, replica_number: int | None = None,
              timeout: float | None = None, **kwargs: Any) -> None:
+        """Load the collection, or only ``partition_names``, so it can be searched and queried.
+
+        Pass ``_refresh=True`` to reload a loaded collection and pick up new segments.
+        """
         client, call = self._client(kwargs)
         if partition_names is not None:
             client.load_partitions(self._name, partition_names, timeout=timeout, **call)
@@ -199,10 +220,12 @@ class Collection:
             client.load_collection(self._name, timeout=timeout, **call)
 
     def release(self, timeout: float | None = None, **kwargs: Any) -> None:
+        """Release the collection from memory; searches and queries fail until it is loaded again."""
         client, call = self._client(kwargs)
         client.release_collection(self._name, timeout=timeout, **call)
 
     def describe(self, timeout: float | None = None) -> dict[str, Any]:
+        """Describe the collection: the dict returned by ``MilvusClient.describe_collection``."""
         client, call = self._client()
         return client.describe_collection(self._name, timeout=timeout, **call)
 
@@ -217,6 +240,12 @@ class Collection:
 
     def insert(self, data: Any, partition_name: str | None = None, timeout: float | None = None,
                **kwargs: Any) -> Any:
+        """Insert rows (list of dicts, column lists in schema order, or a pandas DataFrame).
+
+        Returns:
+            A ``MutationResult`` (``primary_keys``, ``insert_count``, ...), or a ``MutationFuture`` with
+                ``_async=True``.
+        """
         rows = to_rows(data, self._schema, insert=True)
         client, call = self._client(kwargs)
         return self._mutate("insert", lambda: client.insert(self._name, rows, timeout=timeout,
@@ -224,6 +253,11 @@ class Collection:
 
     def upsert(self, data: Any, partition_name: str | None = None, timeout: float | None = None,
                **kwargs: Any) -> Any:
+        """Insert rows, replacing those with the same primary keys; same data shapes as ``insert``.
+
+        Returns:
+            A ``MutationResult``, or a ``MutationFuture`` with ``_async=True``.
+        """
         rows = to_rows(data, self._schema, insert=False)
         client, call = self._client(kwargs)
         return self._mutate("upsert", lambda: client.upsert(self._name, rows, timeout=timeout,
@@ -231,6 +265,14 @@ class Collection:
 
     def delete(self, expr: str, partition_name: str | None = None, timeout: float | None = None,
                **kwargs: Any) -> Any:
+        """Delete the rows matching the boolean expression ``expr``, e.g. ``"id in [1, 2]"``.
+
+        Returns:
+            A ``MutationResult`` (``delete_count``), or a ``MutationFuture`` with ``_async=True``.
+
+        Raises:
+            DataTypeNotMatchException: ``expr`` is not a string.
+        """
         _check_expr(expr, optional=False)
         client, call = self._client(kwargs)
         return self._mutate("delete", lambda: client.delete(self._name, filter=expr, timeout=timeout,
@@ -242,6 +284,19 @@ class Collection:
                timeout: float | None = None, round_decimal: int = -1, ranker: Any = None,
                function_chains: Any = None, highlighter: Any = None, search_aggregation: Any = None,
                **kwargs: Any) -> Any:
+        """Search ``anns_field`` for the vectors in ``data``.
+
+        Args:
+            param: search params, ``{"metric_type": ..., "params": {...}}``.
+            limit: hits per query vector.
+            expr: optional filter expression.
+
+        Returns:
+            A ``SearchResult`` (empty for empty ``data``), or a ``SearchFuture`` with ``_async=True``.
+
+        Raises:
+            DataTypeNotMatchException: ``expr`` is not a string.
+        """
         _check_expr(expr)
         is_async = kwargs.get("_async", False)
         if (isinstance(data, list) and len(data) == 0) or (hasattr(data, "shape") and data.shape[0] == 0):
@@ -260,6 +315,11 @@ class Collection:
     def hybrid_search(self, reqs: list, rerank: Any, limit: int, partition_names: list[str] | None = None,
                       output_fields: list[str] | None = None, timeout: float | None = None,
                       round_decimal: int = -1, ranker: Any = None, **kwargs: Any) -> Any:
+        """Run several ``AnnSearchRequest`` searches and fuse the hits with ``rerank`` (or ``ranker``).
+
+        Returns:
+            A ``SearchResult`` (empty for empty ``reqs``), or a ``SearchFuture`` with ``_async=True``.
+        """
         is_async = kwargs.get("_async", False)
         if isinstance(reqs, list) and len(reqs) == 0:
             return SearchFuture(None) if is_async else SearchResult()
@@ -274,6 +334,11 @@ class Collection:
 
     def query(self, expr: str, output_fields: list[str] | None = None, partition_names: list[str] | None = None,
               timeout: float | None = None, **kwargs: Any) -> Any:
+        """Return the rows matching ``expr`` as a list of dicts (pass ``limit``/``offset`` as keywords).
+
+        Raises:
+            DataTypeNotMatchException: ``expr`` is not a string.
+        """
         _check_expr(expr, optional=False)
         client, call = self._client(kwargs)
         return client.query(self._name, filter=expr, output_fields=output_fields, timeout=timeout,
@@ -283,6 +348,7 @@ class Collection:
     def query_iterator(self, batch_size: int | None = 1000, limit: int | None = UNLIMITED, expr: str | None = None,
                        output_fields: list[str] | None = None, partition_names: list[str] | None = None,
                        timeout: float | None = None, **kwargs: Any) -> Any:
+        """Iterate over the rows matching ``expr`` in batches (see ``MilvusClient.query_iterator``)."""
         _check_expr(expr)
         client, call = self._client(kwargs)
         return client.query_iterator(self._name, batch_size=batch_size, limit=limit, filter=expr or "",
@@ -294,6 +360,7 @@ class Collection:
                         limit: int | None = UNLIMITED, expr: str | None = None,
                         partition_names: list[str] | None = None, output_fields: list[str] | None = None,
                         timeout: float | None = None, round_decimal: int = -1, **kwargs: Any) -> Any:
+        """Iterate over the hits of one query vector in batches (see ``MilvusClient.search_iterator``)."""
         _check_expr(expr)
         client, call = self._client(kwargs)
         return client.search_iterator(self._name, data, batch_size=batch_size, filter=expr, limit=limit,
@@ -304,24 +371,33 @@ class Collection:
     # ---- partitions -------------------------------------------------------------------------------------------
     @property
     def partitions(self) -> list[Partition]:
+        """``Partition`` objects for every partition, ``_default`` included."""
         client, call = self._client()
         return [Partition(self, name, construct_only=True) for name in client.list_partitions(self._name, **call)]
 
     def partition(self, partition_name: str, **kwargs: Any) -> Partition | None:
+        """The ``Partition`` named ``partition_name``, or ``None`` when it does not exist."""
         if not self.has_partition(partition_name, **kwargs):
             return None
         return Partition(self, partition_name, construct_only=True, **kwargs)
 
     def create_partition(self, partition_name: str, description: str = "", **kwargs: Any) -> Partition:
+        """Create a partition and return its ``Partition``.
+
+        Raises:
+            PartitionAlreadyExistException: the partition exists.
+        """
         if self.has_partition(partition_name, **kwargs):
             raise PartitionAlreadyExistException(message=sup.PARTITION_EXISTS)
         return Partition(self, partition_name, description=description, **kwargs)
 
     def has_partition(self, partition_name: str, timeout: float | None = None, **kwargs: Any) -> bool:
+        """Tell whether the partition exists."""
         client, call = self._client(kwargs)
         return client.has_partition(self._name, partition_name, timeout=timeout, **call)
 
     def drop_partition(self, partition_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Drop a (released) partition and its data."""
         client, call = self._client(kwargs)
         client.drop_partition(self._name, partition_name, timeout=timeout, **call)
 
@@ -339,6 +415,7 @@ class Collection:
 
     @property
     def indexes(self) -> list[Index]:
+        """``Index`` objects for every index of the collection."""
         client, call = self._client()
         out = []
         for name in client.list_indexes(self._name, **call):
@@ -349,6 +426,12 @@ class Collection:
         return out
 
     def index(self, **kwargs: Any) -> Index:
+        """Return the collection's ``Index`` (pass ``index_name=`` when there are several).
+
+        Raises:
+            IndexNotExistException: no such index.
+            AmbiguousIndexName: several indexes and no ``index_name``.
+        """
         info = self._describe_index(kwargs.pop("index_name", ""), None, kwargs)
         if info is None:
             raise IndexNotExistException(message=sup.INDEX_NOT_EXIST)
@@ -357,6 +440,11 @@ class Collection:
 
     def create_index(self, field_name: str, index_params: dict | None = None, timeout: float | None = None,
                      **kwargs: Any) -> Status:
+        """Build an index on ``field_name`` from v1 params (``index_type``, ``metric_type``, ``params``).
+
+        Returns:
+            A ``Status`` (``OK()`` is True on success).
+        """
         client, call = self._client(kwargs)
         spec = dict(index_params or {})
         index_type = spec.pop("index_type", "")
@@ -371,13 +459,16 @@ class Collection:
 
     def alter_index(self, index_name: str, extra_params: dict, timeout: float | None = None,
                     **kwargs: Any) -> None:
+        """Set properties of the index ``index_name``, e.g. ``{"mmap.enabled": True}``."""
         client, call = self._client(kwargs)
         client.alter_index_properties(self._name, index_name, extra_params, timeout=timeout, **call)
 
     def has_index(self, timeout: float | None = None, **kwargs: Any) -> bool:
+        """Tell whether the collection has an index (or the index ``index_name=``)."""
         return self._describe_index(kwargs.pop("index_name", ""), timeout, kwargs) is not None
 
     def drop_index(self, timeout: float | None = None, **kwargs: Any) -> None:
+        """Drop the collection's index (or the index ``index_name=``); does nothing when there is none."""
         info = self._describe_index(kwargs.pop("index_name", ""), timeout, kwargs)
         if info is not None:
             client, call = self._client(kwargs)
@@ -385,6 +476,7 @@ class Collection:
 
     # ---- compaction & replicas --------------------------------------------------------------------------------
     def compact(self, is_clustering: bool | None = False, timeout: float | None = None, **kwargs: Any) -> None:
+        """Start a compaction; its id is kept in ``compaction_id`` (``clustering_compaction_id``)."""
         client, call = self._client(kwargs)
         job = client.compact(self._name, is_clustering=bool(is_clustering), timeout=timeout, **call)
         if is_clustering:
@@ -394,12 +486,18 @@ class Collection:
 
     def get_compaction_state(self, timeout: float | None = None, is_clustering: bool | None = False,
                              **kwargs: Any) -> sup.CompactionState:
+        """Return the ``CompactionState`` of the last compaction started by ``compact``."""
         client, call = self._client(kwargs)
         job = self.clustering_compaction_id if is_clustering else self.compaction_id
         return sup.CompactionState(job, str(client.get_compaction_state(job, timeout=timeout, **call)))
 
     def wait_for_compaction_completed(self, timeout: float | None = None, is_clustering: bool | None = False,
                                       **kwargs: Any) -> sup.CompactionState:
+        """Wait until the last compaction has completed and return its ``CompactionState``.
+
+        Raises:
+            MilvusException: ``timeout`` seconds passed first.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             state = self.get_compaction_state(is_clustering=is_clustering, **kwargs)
@@ -411,19 +509,14 @@ class Collection:
 
     def get_compaction_plans(self, timeout: float | None = None, is_clustering: bool | None = False,
                              **kwargs: Any) -> Any:
+        """Return the ``CompactionPlans`` of the last compaction started by ``compact``."""
         client, call = self._client(kwargs)
         plans = sup.require(client, "get_compaction_plans", "Collection.get_compaction_plans")
         job = self.clustering_compaction_id if is_clustering else self.compaction_id
         return plans(job, timeout=timeout, **call)
 
     def get_replicas(self, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Return the collection's replicas (``MilvusClient.describe_replica``)."""
         client, call = self._client(kwargs)
         return sup.require(client, "describe_replica", "Collection.get_replicas")(self._name, timeout=timeout,
                                                                                     **call)
-
-
-Collection = deprecated_class(  # type: ignore[misc]
-    "Collection",
-    exclude=frozenset({"query_iterator", "search_iterator"}),
-    warn_properties=frozenset({"aliases", "is_empty", "num_entities", "partitions", "indexes"}),
-)(Collection)

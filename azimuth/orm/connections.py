@@ -228,10 +228,12 @@ class Connections:
 
     @deprecated("connections.async_disconnect")
     async def async_disconnect(self, alias: str) -> None:
+        """Async form of ``disconnect``."""
         self.disconnect(alias)
 
     @deprecated("connections.async_remove_connection")
     async def async_remove_connection(self, alias: str) -> None:
+        """Async form of ``remove_connection``."""
         self.remove_connection(alias)
 
     # ---- inspection ------------------------------------------------------------------------------------------

@@ -15,30 +15,36 @@ def _client(using: str) -> Any:
 
 @deprecated("db.using_database")
 def using_database(db_name: str, using: str = DEFAULT_ALIAS) -> None:
+    """Make ``db_name`` the database of the alias's later ORM calls (not checked to exist)."""
     connections._update_db_name(using, db_name)
 
 
 @deprecated("db.create_database")
 def create_database(db_name: str, using: str = DEFAULT_ALIAS, timeout: float | None = None, **kwargs: Any) -> None:
+    """Create a database (``properties=`` keyword for its properties)."""
     properties = kwargs.pop("properties", None)
     _client(using).create_database(db_name, properties=properties, timeout=timeout, **kwargs)
 
 
 @deprecated("db.drop_database")
 def drop_database(db_name: str, using: str = DEFAULT_ALIAS, timeout: float | None = None) -> None:
+    """Drop a database."""
     _client(using).drop_database(db_name, timeout=timeout)
 
 
 @deprecated("db.list_database")
 def list_database(using: str = DEFAULT_ALIAS, timeout: float | None = None) -> list[str]:
+    """Names of all databases."""
     return _client(using).list_databases(timeout=timeout)
 
 
 @deprecated("db.set_properties")
 def set_properties(db_name: str, properties: dict, using: str = DEFAULT_ALIAS, timeout: float | None = None) -> None:
+    """Set database properties."""
     _client(using).alter_database_properties(db_name, properties, timeout=timeout)
 
 
 @deprecated("db.describe_database")
 def describe_database(db_name: str, using: str = DEFAULT_ALIAS, timeout: float | None = None) -> dict:
+    """Return ``{"name": db_name, **properties}``."""
     return _client(using).describe_database(db_name, timeout=timeout)

@@ -11,6 +11,7 @@ from azimuth.orm import _support as sup
 from azimuth.orm._deprecation import deprecated_class
 
 
+@deprecated_class("Index")
 class Index:
     """Index on ``field_name`` of ``collection`` with v1 ``index_params``
     (``index_type``/``metric_type``/``params``)."""
@@ -34,18 +35,22 @@ class Index:
 
     @property
     def params(self) -> dict:
+        """A copy of the v1 index params (``index_type``, ``metric_type``, ``params``)."""
         return copy.deepcopy(self._index_params)
 
     @property
     def collection_name(self) -> str:
+        """Name of the indexed collection."""
         return self._collection.name
 
     @property
     def field_name(self) -> str:
+        """Name of the indexed field."""
         return self._field_name
 
     @property
     def index_name(self) -> str:
+        """The index name."""
         return self._index_name
 
     def __eq__(self, other: object) -> bool:
@@ -54,12 +59,11 @@ class Index:
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
+        """Return ``{"collection", "field", "index_name", "index_param"}``."""
         return {"collection": self._collection.name, "field": self._field_name, "index_name": self._index_name,
                 "index_param": self.params}
 
     def drop(self, timeout: float | None = None, **kwargs: Any) -> None:
+        """Drop this index (the collection must be released)."""
         client, call = self._collection._client(kwargs)
         client.drop_index(self._collection.name, self._index_name, timeout=timeout, **call)
-
-
-Index = deprecated_class("Index")(Index)  # type: ignore[misc]

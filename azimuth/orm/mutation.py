@@ -87,6 +87,7 @@ class Status:
     __hash__ = None  # type: ignore[assignment]
 
     def OK(self) -> bool:  # noqa: N802 (pymilvus name)
+        """True when the status code is success."""
         return self.code == Status.SUCCESS
 
 
@@ -108,23 +109,28 @@ class BaseFuture:
         self._f = future
 
     def result(self, timeout: float | None = None) -> Any:
+        """Wait (up to ``timeout`` seconds) for the call and return its result."""
         if self._f is None:
             return self._empty()
         return self.on_response(self._f.result(timeout))
 
     def on_response(self, res: Any) -> Any:
+        """Shape the raw result; subclasses may override it."""
         return res
 
     def _empty(self) -> Any:
         return None
 
     def cancel(self) -> bool:
+        """Try to cancel the call; True when it had not started."""
         return self._f.cancel() if self._f is not None else False
 
     def done(self) -> bool:
+        """Tell whether the call has finished."""
         return self._f.done() if self._f is not None else True
 
     def exception(self) -> BaseException | None:
+        """The exception the call raised, or ``None``."""
         return self._f.exception() if self._f is not None else None
 
 

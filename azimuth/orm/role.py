@@ -70,6 +70,7 @@ class GrantInfo(_Groups):
 
 
 def user_info(client: Any, names: list[str], include_role_info: bool) -> UserInfo:
+    """``UserInfo`` for ``names``, with their roles when ``include_role_info``."""
     describe = sup.require(client, "describe_user", "user listing")
     items = []
     for name in names:
@@ -79,6 +80,7 @@ def user_info(client: Any, names: list[str], include_role_info: bool) -> UserInf
 
 
 def role_info(client: Any, roles: list[str], include_user_info: bool) -> RoleInfo:
+    """``RoleInfo`` for ``roles``, with their users when ``include_user_info``."""
     users_of: dict[str, list[str]] = {r: [] for r in roles}
     if include_user_info:
         describe = sup.require(client, "describe_user", "role listing")
@@ -88,6 +90,7 @@ def role_info(client: Any, roles: list[str], include_user_info: bool) -> RoleInf
     return RoleInfo([RoleItem(r, users_of.get(r, [])) for r in roles])
 
 
+@deprecated_class("Role")
 class Role:
     """Role ``name`` on the connection named ``using``."""
 
@@ -103,64 +106,79 @@ class Role:
 
     @property
     def name(self) -> str:
+        """The role name."""
         return self._name
 
     def create(self) -> None:
+        """Create the role."""
         self._call("create_role", self._name)
 
     def drop(self) -> None:
+        """Delete the role."""
         self._call("drop_role", self._name)
 
     def is_exist(self) -> bool:
+        """Tell whether the role exists."""
         return self._name in self._call("list_roles")
 
     def add_user(self, username: str) -> None:
+        """Grant this role to ``username``."""
         self._call("grant_role", username, self._name)
 
     def remove_user(self, username: str) -> None:
+        """Revoke this role from ``username``."""
         self._call("revoke_role", username, self._name)
 
     def get_users(self) -> tuple[str, ...]:
+        """Names of the users that have this role."""
         client, _ = handler(self._using)
         info = role_info(client, [self._name], True)
         return info.groups[0].users if info.groups else ()
 
     def grant(self, object: str, object_name: str, privilege: str, db_name: str = "") -> None:  # noqa: A002
+        """Grant ``privilege`` on ``object`` (``"Collection"``, ``"Global"``, ``"User"``) ``object_name``."""
         self._call("grant_privilege", self._name, object, privilege, object_name, db_name=db_name)
 
     def revoke(self, object: str, object_name: str, privilege: str, db_name: str = "") -> None:  # noqa: A002
+        """Revoke a privilege granted with ``grant``."""
         self._call("revoke_privilege", self._name, object, privilege, object_name, db_name=db_name)
 
     def grant_v2(self, privilege: str, collection_name: str, db_name: str | None = None) -> None:
+        """Grant a privilege (or privilege group) on a collection (``"*"`` for all) of a database."""
         self._call("grant_privilege_v2", self._name, privilege, collection_name, db_name=db_name)
 
     def revoke_v2(self, privilege: str, collection_name: str, db_name: str | None = None) -> None:
+        """Revoke a privilege granted with ``grant_v2``."""
         self._call("revoke_privilege_v2", self._name, privilege, collection_name, db_name=db_name)
 
     def list_grant(self, object: str, object_name: str, db_name: str = "") -> GrantInfo:  # noqa: A002
+        """The role's grants on one object, as a ``GrantInfo``."""
         entries = self._call("describe_role", self._name).get("privileges", [])
         return GrantInfo([GrantItem(e) for e in entries if e.get("object_type") == object
                           and e.get("object_name") == object_name
                           and (not db_name or e.get("db_name") == db_name)])
 
     def list_grants(self, db_name: str = "") -> GrantInfo:
+        """All the role's grants (optionally of one database), as a ``GrantInfo``."""
         entries = self._call("describe_role", self._name).get("privileges", [])
         return GrantInfo([GrantItem(e) for e in entries if not db_name or e.get("db_name") == db_name])
 
     def create_privilege_group(self, privilege_group: str) -> None:
+        """Create an empty privilege group."""
         self._call("create_privilege_group", privilege_group)
 
     def drop_privilege_group(self, privilege_group: str) -> None:
+        """Delete a privilege group."""
         self._call("drop_privilege_group", privilege_group)
 
     def list_privilege_groups(self) -> Any:
+        """List privilege groups with their privileges."""
         return self._call("list_privilege_groups")
 
     def add_privileges_to_group(self, privilege_group: str, privileges: list[str]) -> None:
+        """Add privileges to a privilege group."""
         self._call("add_privileges_to_group", privilege_group, privileges)
 
     def remove_privileges_from_group(self, privilege_group: str, privileges: list[str]) -> None:
+        """Remove privileges from a privilege group."""
         self._call("remove_privileges_from_group", privilege_group, privileges)
-
-
-Role = deprecated_class("Role")(Role)  # type: ignore[misc]

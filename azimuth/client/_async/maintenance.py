@@ -35,6 +35,7 @@ from azimuth.types.schema import FieldSchema
 
 
 def not_supported(feature: str) -> MilvusException:
+    """The ``MilvusException`` (code 3000) raised by Milvus features Azimuth does not offer."""
     return MilvusException(Code.UNSUPPORTED, f"{feature} is not supported by Azimuth (a single-node Milvus-"
                                              "compatible engine)")
 
@@ -73,10 +74,12 @@ class MaintenanceMixin:
 
     # ---- flush, segments, compaction ---------------------------------------------------------------------
     async def get_flush_all_state(self, timeout: float | None = None, **kwargs: Any) -> bool:
+        """Tell whether the last ``flush_all`` has completed."""
         return bool(await self._call(admin_ops.GetFlushAllState(db_name=self._core.db(kwargs)), timeout, kwargs))
 
     async def list_persistent_segments(self, collection_name: str, timeout: float | None = None,
                                        states: Any = None, **kwargs: Any) -> list[SegmentInfo]:
+        """List the collection's persisted segments as ``SegmentInfo`` objects, optionally only in ``states``."""
         base.validate_param("collection_name", collection_name, str)
         op = admin_ops.ListPersistentSegments(collection_name=collection_name, db_name=self._core.db(kwargs),
                                               states=tuple(int(s) for s in states or ()))
@@ -84,6 +87,11 @@ class MaintenanceMixin:
 
     async def list_segments(self, collection_name: str, states: Any = None, timeout: float | None = None,
                             **kwargs: Any) -> list[SegmentInfo]:
+        """List the collection's segments as ``SegmentInfo`` objects.
+
+        Args:
+            states: segment states to include; by default the retained ones (not dropped).
+        """
         if states is None:
             states = DEFAULT_RETAINED_SEGMENT_STATES
         return await self.list_persistent_segments(collection_name, timeout=timeout, states=states, **kwargs)
@@ -91,6 +99,7 @@ class MaintenanceMixin:
     # unasync: sync-only
     # def list_loaded_segments(self, collection_name: str, timeout: float | None = None,
     #                          **kwargs: Any) -> list[LoadedSegmentInfo]:
+    #     """List the collection's loaded segments as ``LoadedSegmentInfo`` objects (with index and memory info)."""
     #     base.validate_param("collection_name", collection_name, str)
     #     op = admin_ops.ListLoadedSegments(collection_name=collection_name, db_name=self._core.db(kwargs))
     #     return [LoadedSegmentInfo(s.segment_id, s.collection_id, collection_name, s.num_rows, s.is_sorted, s.state,
@@ -99,11 +108,13 @@ class MaintenanceMixin:
     #
     # unasync: end
     async def get_compaction_plans(self, job_id: int, timeout: float | None = None, **kwargs: Any) -> CompactionPlans:
+        """Return the ``CompactionPlans`` of compaction job ``job_id`` (its state and source → target segments)."""
         desc = await self._call(admin_ops.GetCompactionPlans(job_id=int(job_id)), timeout, kwargs)
         return _plans(desc, job_id=int(job_id))
 
     async def list_compaction_tasks(self, collection_name: str, timeout: float | None = None,
                                     **kwargs: Any) -> CompactionPlans:
+        """Return the ``CompactionPlans`` of the collection's compactions."""
         base.validate_param("collection_name", collection_name, str)
         op = admin_ops.GetCompactionPlans(collection_name=collection_name, db_name=self._core.db(kwargs))
         return _plans(await self._call(op, timeout, kwargs), collection_name=collection_name)
@@ -111,6 +122,22 @@ class MaintenanceMixin:
     # ---- optimize ----------------------------------------------------------------------------------------
     async def optimize(self, collection_name: str, target_size: str | None = None, wait: bool = True,
                        timeout: float | None = None, **kwargs: Any) -> Any:
+        """Compact a collection into fewer, larger segments and rebuild its indexes.
+
+        Waits for pending index builds, compacts, waits for the compaction and the index rebuild, then refreshes the
+        load if the collection is loaded.
+
+        Args:
+            target_size: target segment size, e.g. ``"512MB"``, ``"1GB"`` or a number of bytes.
+            wait: when False, return a task at once instead of the result; it has ``result(timeout)``,
+                ``progress()``, ``done()`` and ``cancel()``.
+
+        Returns:
+            An ``OptimizeResult`` (status, compaction id, stages passed), or the task when ``wait=False``.
+
+        Raises:
+            ParamError: invalid ``target_size``.
+        """
         base.validate_param("collection_name", collection_name, str)
         task = AsyncOptimizeTask(collection_name, target_size, timeout, self._execute_optimize, **kwargs)
         task.start()
@@ -171,6 +198,11 @@ class MaintenanceMixin:
     # ---- schema: functions and field drops ---------------------------------------------------------------
     async def drop_collection_field(self, collection_name: str, field_name: str = "", field_id: int = 0,
                                     timeout: float | None = None, **kwargs: Any) -> None:
+        """Drop a field from a collection, named by ``field_name`` or by ``field_id``.
+
+        Raises:
+            ParamError: neither or both of ``field_name`` and ``field_id`` are given.
+        """
         base.validate_param("collection_name", collection_name, str)
         if bool(field_name) == bool(field_id and field_id > 0):
             raise ParamError(message="Must specify exactly one valid Drop identifier "
@@ -181,6 +213,17 @@ class MaintenanceMixin:
 
     async def add_function_field(self, collection_name: str, field_schema: FieldSchema, func: Function,
                                  index_params: IndexParams, timeout: float | None = None, **kwargs: Any) -> None:
+        """Add a function output field (BM25 → SPARSE_FLOAT_VECTOR, or MINHASH → BINARY_VECTOR) with its index.
+
+        Args:
+            field_schema: the new output field.
+            func: the function computing it from existing fields.
+            index_params: exactly one index, with an explicit ``index_type``, for the output field.
+
+        Raises:
+            ParamError: another function type, a wrong output type, or ``index_params`` not holding exactly one
+                typed index for that field.
+        """
         base.validate_param("collection_name", collection_name, str)
         base.validate_param("field_schema", field_schema, FieldSchema)
         base.validate_param("func", func, Function)
@@ -200,6 +243,7 @@ class MaintenanceMixin:
 
     async def drop_function_field(self, collection_name: str, function_name: str, timeout: float | None = None,
                                   **kwargs: Any) -> None:
+        """Drop a schema function together with its output field and that field's index."""
         base.validate_param("collection_name", collection_name, str)
         if not isinstance(function_name, str) or not function_name:
             raise ParamError(message="Must specify exactly one valid Drop identifier "
@@ -210,6 +254,7 @@ class MaintenanceMixin:
 
     async def alter_collection_function(self, collection_name: str, function_name: str, function: Function,
                                         timeout: float | None = None, **kwargs: Any) -> None:
+        """Replace the definition of the schema function ``function_name``."""
         base.validate_param("function", function, Function)
         op = admin_ops.AlterCollectionFunction(collection_name=collection_name, db_name=self._core.db(kwargs),
                                                function_name=function_name, function=function)
@@ -217,6 +262,7 @@ class MaintenanceMixin:
 
     async def add_collection_function(self, collection_name: str, function: Function, timeout: float | None = None,
                                       **kwargs: Any) -> None:
+        """Deprecated: use ``add_function_field``. Adds a schema function to a collection."""
         warnings.warn("add_collection_function is deprecated, use add_function_field instead",
                       PyMilvusDeprecationWarning, stacklevel=2)
         base.validate_param("function", function, Function)
@@ -226,6 +272,7 @@ class MaintenanceMixin:
 
     async def drop_collection_function(self, collection_name: str, function_name: str,
                                        timeout: float | None = None, **kwargs: Any) -> None:
+        """Deprecated: use ``drop_function_field``. Removes a schema function."""
         warnings.warn("drop_collection_function is deprecated, use drop_function_field instead",
                       PyMilvusDeprecationWarning, stacklevel=2)
         op = admin_ops.DropCollectionFunction(collection_name=collection_name, db_name=self._core.db(kwargs),
@@ -235,6 +282,11 @@ class MaintenanceMixin:
     async def add_collection_struct_field(self, collection_name: str, field_name: str, struct_schema: Any,
                                           max_capacity: int, desc: str | None = None, timeout: float | None = None,
                                           **kwargs: Any) -> None:
+        """Add an ARRAY of STRUCT field to an existing collection (always nullable).
+
+        Raises:
+            ParamError: ``struct_schema`` is not a ``StructFieldSchema``, or ``nullable=False`` is passed.
+        """
         from azimuth.types.field_schema import StructFieldSchema
 
         if not isinstance(struct_schema, StructFieldSchema):
@@ -251,6 +303,23 @@ class MaintenanceMixin:
                            with_hash: bool = False, with_detail: bool = False, collection_name: str | None = None,
                            field_name: str | None = None, analyzer_names: str | list[str] | None = None,
                            timeout: float | None = None, **kwargs: Any) -> Any:
+        """Tokenize text with an analyzer, as BM25 and text match would.
+
+        Args:
+            texts: a string, or a list of strings.
+            analyzer_params: analyzer config (dict or JSON string); Azimuth supports the standard analyzer
+                (``standard`` or ``whitespace`` tokenizer). Defaults to the standard analyzer.
+            with_hash: include each token's hash.
+            with_detail: include offsets and positions.
+            collection_name: with ``field_name``, use the analyzer of that field instead of ``analyzer_params``.
+
+        Returns:
+            An ``AnalyzeResult`` (``.tokens``) for one string, a list of them for a list.
+
+        Raises:
+            ParamError: ``texts`` is not a string or a list of strings, or ``analyzer_params`` is neither a
+                dict nor a string.
+        """
         return await self._run_analyzer(texts, analyzer_params, with_hash, with_detail, collection_name, field_name,
                                         analyzer_names, timeout, kwargs)
 
@@ -260,6 +329,23 @@ class MaintenanceMixin:
     #                  with_hash: bool = False, with_detail: bool = False, collection_name: str | None = None,
     #                  field_name: str | None = None, analyzer_names: str | list[str] | None = None,
     #                  timeout: float | None = None) -> Any:
+    #     """Tokenize text with an analyzer, as BM25 and text match would.
+    #
+    #     Args:
+    #         texts: a string, or a list of strings.
+    #         analyzer_params: analyzer config (dict or JSON string); Azimuth supports the standard analyzer
+    #             (``standard`` or ``whitespace`` tokenizer). Defaults to the standard analyzer.
+    #         with_hash: include each token's hash.
+    #         with_detail: include offsets and positions.
+    #         collection_name: with ``field_name``, use the analyzer of that field instead of ``analyzer_params``.
+    #
+    #     Returns:
+    #         An ``AnalyzeResult`` (``.tokens``) for one string, a list of them for a list.
+    #
+    #     Raises:
+    #         ParamError: ``texts`` is not a string or a list of strings, or ``analyzer_params`` is neither a
+    #             dict nor a string.
+    #     """
     #     return self._run_analyzer(texts, analyzer_params, with_hash, with_detail, collection_name, field_name,
     #                               analyzer_names, timeout, {})
     #
@@ -290,6 +376,10 @@ class MaintenanceMixin:
 
     # ---- session -----------------------------------------------------------------------------------------
     def session(self, cluster_id: str) -> AsyncMilvusClientSession:
+        """Return a session bound to ``cluster_id`` for ``search``, ``hybrid_search``, ``query`` and ``get``.
+
+        Azimuth is a single node, so the session forwards every call to this client.
+        """
         base.validate_param("cluster_id", cluster_id, str)
         return AsyncMilvusClientSession(self, cluster_id)
 
@@ -297,59 +387,134 @@ class MaintenanceMixin:
     async def create_snapshot(self, snapshot_name: str, collection_name: str, db_name: str = "",
                               description: str = "", compaction_protection_seconds: int = 0,
                               timeout: float | None = None, **kwargs: Any) -> None:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (create_snapshot)")
 
     async def drop_snapshot(self, snapshot_name: str, collection_name: str, db_name: str = "",
                             timeout: float | None = None, **kwargs: Any) -> None:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (drop_snapshot)")
 
     async def describe_snapshot(self, snapshot_name: str, collection_name: str, db_name: str = "",
                                 timeout: float | None = None, **kwargs: Any) -> Any:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (describe_snapshot)")
 
     async def list_snapshots(self, collection_name: str = "", db_name: str = "", timeout: float | None = None,
                              **kwargs: Any) -> list[str]:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (list_snapshots)")
 
     async def restore_snapshot(self, snapshot_name: str, source_collection_name: str, target_collection_name: str,
                                source_db_name: str = "", target_db_name: str = "", timeout: float | None = None,
                                **kwargs: Any) -> int:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (restore_snapshot)")
 
     async def get_restore_snapshot_state(self, job_id: int, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (get_restore_snapshot_state)")
 
     async def list_restore_snapshot_jobs(self, collection_name: str = "", db_name: str = "",
                                          timeout: float | None = None, **kwargs: Any) -> list:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (list_restore_snapshot_jobs)")
 
     async def pin_snapshot_data(self, snapshot_name: str, collection_name: str, db_name: str = "",
                                 ttl_seconds: int = 0, timeout: float | None = None, **kwargs: Any) -> int:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (pin_snapshot_data)")
 
     async def unpin_snapshot_data(self, pin_id: int, timeout: float | None = None, **kwargs: Any) -> None:
+        """Not supported by Azimuth (snapshots).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("snapshots (unpin_snapshot_data)")
 
     async def add_file_resource(self, name: str, path: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Not supported by Azimuth (file resources).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("file resources (add_file_resource)")
 
     async def remove_file_resource(self, name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Not supported by Azimuth (file resources).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("file resources (remove_file_resource)")
 
     async def list_file_resources(self, timeout: float | None = None, **kwargs: Any) -> list:
+        """Not supported by Azimuth (file resources).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("file resources (list_file_resources)")
 
     async def refresh_external_collection(self, collection_name: str, external_source: str = "",
                                           external_spec: str = "", timeout: float | None = None,
                                           **kwargs: Any) -> int:
+        """Not supported by Azimuth (external collections).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("external collections (refresh_external_collection)")
 
     async def get_refresh_external_collection_progress(self, job_id: int, timeout: float | None = None,
                                                        **kwargs: Any) -> Any:
+        """Not supported by Azimuth (external collections).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("external collections (get_refresh_external_collection_progress)")
 
     async def list_refresh_external_collection_jobs(self, collection_name: str = "", timeout: float | None = None,
                                                     **kwargs: Any) -> list:
+        """Not supported by Azimuth (external collections).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("external collections (list_refresh_external_collection_jobs)")
 
     # unasync: async-only
@@ -357,6 +522,11 @@ class MaintenanceMixin:
                                              cross_cluster_topology: list[dict] | None = None,
                                              force_promote: bool = False, timeout: float | None = None,
                                              **kwargs: Any) -> Any:
+        """Not supported by Azimuth (cross-cluster replication).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("cross-cluster replication (update_replicate_configuration)")
 
     # unasync: end
@@ -364,17 +534,39 @@ class MaintenanceMixin:
     # def update_replicate_configuration(self, clusters: list[dict], cross_cluster_topology: list[dict] | None = None,
     #                                    force_promote: bool = False, timeout: float | None = None,
     #                                    **kwargs: Any) -> Any:
+    #     """Not supported by Azimuth (cross-cluster replication).
+    #
+    #     Raises:
+    #         MilvusException: always, with code 3000.
+    #     """
     #     raise not_supported("cross-cluster replication (update_replicate_configuration)")
     #
     # unasync: end
     async def get_replicate_configuration(self, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Not supported by Azimuth (cross-cluster replication).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("cross-cluster replication (get_replicate_configuration)")
 
     async def get_replicate_info(self, source_cluster_id: str, target_pchannel: str, timeout: float | None = None,
                                  **kwargs: Any) -> Any:
+        """Not supported by Azimuth (cross-cluster replication).
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("cross-cluster replication (get_replicate_info)")
 
     async def dump_messages(self, pchannel: str, start_message_id: dict, start_timetick: int = 0,
                             end_timetick: int = 0, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Not supported by Azimuth (WAL message dumps).
+
+        A generator, as in pymilvus: the error is raised when iteration starts.
+
+        Raises:
+            MilvusException: always, with code 3000.
+        """
         raise not_supported("WAL message dumps (dump_messages)")
         yield  # a generator, as in pymilvus  # noqa: B901

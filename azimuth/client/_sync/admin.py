@@ -43,6 +43,11 @@ class AdminMixin:
     # ---- users -------------------------------------------------------------------------------------------
     def create_user(self, user_name: str, password: str, timeout: float | None = None,
                           description: str | None = None, **kwargs: Any) -> None:
+        """Create a user with a password.
+
+        Raises:
+            ParamError: ``user_name`` is empty or not a string, or ``password`` is not a string.
+        """
         _text("user", user_name)
         if not isinstance(password, str):
             raise ParamError(message=f"`password` value {password!r} is illegal")
@@ -50,6 +55,11 @@ class AdminMixin:
                          timeout, kwargs)
 
     def drop_user(self, user_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Delete a user.
+
+        Raises:
+            ParamError: ``user_name`` is not a string.
+        """
         if not isinstance(user_name, str):
             raise ParamError(message=f"invalid user {user_name}")
         self._call(admin_ops.DropUser(user_name=user_name), timeout, kwargs)
@@ -57,6 +67,11 @@ class AdminMixin:
     def update_password(self, user_name: str, old_password: str, new_password: str,
                         reset_connection: bool | None = False, timeout: float | None = None,
                         description: str | None = None, **kwargs: Any) -> None:
+        """Change a user's password; ``old_password`` must be the current one.
+
+        Args:
+            reset_connection: when True, this client switches to the new credentials and reconnects.
+        """
         self._update_password(user_name, old_password, new_password, timeout, description, kwargs)
         if reset_connection:
             self._core._token = f"{user_name}:{new_password}"
@@ -77,14 +92,17 @@ class AdminMixin:
 
     def update_user(self, user_name: str, description: str, timeout: float | None = None,
                           **kwargs: Any) -> None:
+        """Set a user's description."""
         _text("user", user_name)
         self._call(admin_ops.UpdateCredential(user_name=user_name, description=description or ""), timeout,
                          kwargs)
 
     def list_users(self, timeout: float | None = None, **kwargs: Any) -> list[str]:
+        """Names of all users."""
         return list(self._call(admin_ops.ListUsers(), timeout, kwargs))
 
     def describe_user(self, user_name: str, timeout: float | None = None, **kwargs: Any) -> dict:
+        """Return ``{"user_name", "roles": tuple, "description"}``, or ``{}`` when the user does not exist."""
         _text("user", user_name)
         users = self._call(admin_ops.SelectUser(user_name=user_name, include_role_info=True), timeout, kwargs)
         if not users:
@@ -94,24 +112,39 @@ class AdminMixin:
     # ---- roles -------------------------------------------------------------------------------------------
     def create_role(self, role_name: str, timeout: float | None = None, description: str = "",
                           **kwargs: Any) -> None:
+        """Create a role, optionally with a description."""
         _text("role_name", role_name)
         self._call(admin_ops.CreateRole(role_name=role_name, description=description or ""), timeout, kwargs)
 
     def alter_role(self, role_name: str, description: str, timeout: float | None = None,
                          **kwargs: Any) -> None:
+        """Set a role's description."""
         _text("role_name", role_name)
         self._call(admin_ops.AlterRole(role_name=role_name, description=description or ""), timeout, kwargs)
 
     def drop_role(self, role_name: str, force_drop: bool = False, timeout: float | None = None,
                         **kwargs: Any) -> None:
+        """Delete a role.
+
+        Args:
+            force_drop: also revoke the role's privileges; without it a role that still has grants cannot be dropped.
+        """
         _text("role_name", role_name)
         self._call(admin_ops.DropRole(role_name=role_name, force_drop=bool(force_drop)), timeout, kwargs)
 
     def list_roles(self, timeout: float | None = None, **kwargs: Any) -> list[str]:
+        """Names of all roles (built-in ``admin`` and ``public`` included)."""
         roles = self._call(admin_ops.SelectRole(), timeout, kwargs)
         return [r.role_name for r in roles]
 
     def describe_role(self, role_name: str, timeout: float | None = None, **kwargs: Any) -> dict:
+        """Return ``{"role", "description", "privileges"}``.
+
+        Each privilege is a dict with ``object_type``, ``object_name``, ``role_name`` and ``privilege``, plus
+        ``db_name`` and ``grantor_name`` when set.
+
+        Pass ``db_name`` as a keyword argument to list only the grants in that database.
+        """
         _text("role_name", role_name)
         db_name = kwargs.pop("db_name", "") or ""
         roles = self._call(admin_ops.SelectRole(role_name=role_name), timeout, kwargs)
@@ -129,22 +162,31 @@ class AdminMixin:
         return {"role": role_name, "description": roles[0].description if roles else "", "privileges": privileges}
 
     def grant_role(self, user_name: str, role_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Give ``role_name`` to ``user_name``."""
         op = admin_ops.OperateUserRole(user_name=_text("user", user_name), role_name=_text("role_name", role_name),
                                        add=True)
         self._call(op, timeout, kwargs)
 
     def revoke_role(self, user_name: str, role_name: str, timeout: float | None = None,
                           **kwargs: Any) -> None:
+        """Take ``role_name`` away from ``user_name``."""
         op = admin_ops.OperateUserRole(user_name=_text("user", user_name), role_name=_text("role_name", role_name),
                                        add=False)
         self._call(op, timeout, kwargs)
 
     def grant_privilege(self, role_name: str, object_type: str, privilege: str, object_name: str,
                               db_name: str | None = "", timeout: float | None = None, **kwargs: Any) -> None:
+        """Grant a privilege on an object (v1 model), e.g. ``("reader", "Collection", "Search", "books")``.
+
+        Args:
+            object_type: ``"Global"``, ``"Collection"`` or ``"User"``.
+            object_name: the object's name, or ``"*"`` for all.
+        """
         self._privilege(role_name, object_type, privilege, object_name, db_name, True, timeout, kwargs)
 
     def revoke_privilege(self, role_name: str, object_type: str, privilege: str, object_name: str,
                                db_name: str | None = "", timeout: float | None = None, **kwargs: Any) -> None:
+        """Revoke a privilege granted with ``grant_privilege``."""
         self._privilege(role_name, object_type, privilege, object_name, db_name, False, timeout, kwargs)
 
     def _privilege(self, role_name: str, object_type: str, privilege: str, object_name: str,
@@ -158,10 +200,16 @@ class AdminMixin:
 
     def grant_privilege_v2(self, role_name: str, privilege: str, collection_name: str,
                                  db_name: str | None = None, timeout: float | None = None, **kwargs: Any) -> None:
+        """Grant a privilege or privilege group on a collection (``"*"`` for all) of a database.
+
+        Args:
+            db_name: database of the collection; defaults to the client's current database.
+        """
         self._privilege_v2(role_name, privilege, collection_name, db_name, True, timeout, kwargs)
 
     def revoke_privilege_v2(self, role_name: str, privilege: str, collection_name: str,
                                   db_name: str | None = None, timeout: float | None = None, **kwargs: Any) -> None:
+        """Revoke a privilege granted with ``grant_privilege_v2``."""
         self._privilege_v2(role_name, privilege, collection_name, db_name, False, timeout, kwargs)
 
     def _privilege_v2(self, role_name: str, privilege: str, collection_name: str, db_name: str | None,
@@ -174,23 +222,38 @@ class AdminMixin:
 
     # ---- privilege groups --------------------------------------------------------------------------------
     def create_privilege_group(self, group_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Create an empty privilege group (a named set of privileges that can be granted as one)."""
         self._call(admin_ops.CreatePrivilegeGroup(group_name=_text("privilege_group", group_name)), timeout,
                          kwargs)
 
     def drop_privilege_group(self, group_name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Delete a privilege group."""
         self._call(admin_ops.DropPrivilegeGroup(group_name=_text("privilege_group", group_name)), timeout,
                          kwargs)
 
     def list_privilege_groups(self, timeout: float | None = None, **kwargs: Any) -> list[dict]:
+        """List privilege groups as ``[{"privilege_group": name, "privileges": [...]}, ...]`` (a tuple of privileges
+        on the sync client).
+        """
         groups = self._call(admin_ops.ListPrivilegeGroups(), timeout, kwargs)
         return [{"privilege_group": name, "privileges": tuple(privileges)} for name, privileges in groups]
 
     def add_privileges_to_group(self, group_name: str, privileges: list[str], timeout: float | None = None,
                                       **kwargs: Any) -> None:
+        """Add privileges to a privilege group.
+
+        Raises:
+            ParamError: ``privileges`` is not a list of non-empty strings.
+        """
         self._group_privileges(group_name, privileges, True, timeout, kwargs)
 
     def remove_privileges_from_group(self, group_name: str, privileges: list[str],
                                            timeout: float | None = None, **kwargs: Any) -> None:
+        """Remove privileges from a privilege group.
+
+        Raises:
+            ParamError: ``privileges`` is not a list of non-empty strings.
+        """
         self._group_privileges(group_name, privileges, False, timeout, kwargs)
 
     def _group_privileges(self, group_name: str, privileges: list[str], add: bool, timeout: float | None,
@@ -203,24 +266,38 @@ class AdminMixin:
 
     # ---- resource groups and replicas --------------------------------------------------------------------
     def create_resource_group(self, name: str, timeout: float | None = None, **kwargs: Any) -> None:
+        """Create a resource group; pass its config as the ``config`` keyword (dict or ``ResourceGroupConfig``)."""
         op = admin_ops.CreateResourceGroup(group_name=_text("resource_group", name),
                                            config=rg_config(kwargs.get("config")))
         self._call(op, timeout, kwargs)
 
     def update_resource_groups(self, configs: dict, timeout: float | None = None) -> None:
+        """Update resource groups from ``{name: config}``.
+
+        Raises:
+            ParamError: ``configs`` is not a dict.
+        """
         self._update_resource_groups(configs, timeout, {})
 
     def drop_resource_group(self, name: str, timeout: float | None = None) -> None:
+        """Delete a resource group."""
         self._call(admin_ops.DropResourceGroup(group_name=_text("resource_group", name)), timeout, {})
 
     def describe_resource_group(self, name: str, timeout: float | None = None) -> ResourceGroupInfo:
+        """Return a ``ResourceGroupInfo`` (capacity, available nodes, loaded replicas, config, nodes)."""
         return self._describe_resource_group(name, timeout, {})
 
     def list_resource_groups(self, timeout: float | None = None) -> list[str]:
+        """Names of all resource groups (``__default_resource_group`` included)."""
         return list(self._call(admin_ops.ListResourceGroups(), timeout, {}))
 
     def transfer_replica(self, source_group: str, target_group: str, collection_name: str, num_replicas: int,
                          timeout: float | None = None) -> None:
+        """Move ``num_replicas`` replicas of a collection from ``source_group`` to ``target_group``.
+
+        Raises:
+            ParamError: ``num_replicas`` is not an int.
+        """
         self._transfer_replica(source_group, target_group, collection_name, num_replicas, timeout, {})
 
     def _update_resource_groups(self, configs: dict, timeout: float | None, kwargs: dict[str, Any]) -> None:
@@ -250,6 +327,7 @@ class AdminMixin:
 
     def describe_replica(self, collection_name: str, timeout: float | None = None,
                                **kwargs: Any) -> list[ReplicaInfo]:
+        """Return the collection's replicas as a list of ``ReplicaInfo`` (shards, nodes, resource group)."""
         base.validate_param("collection_name", collection_name, str)
         replicas = self._call(admin_ops.GetReplicas(collection_name=collection_name,
                                                           db_name=self._core.db(kwargs)), timeout, kwargs)

@@ -26,28 +26,35 @@ class MilvusClientSession:
         return kwargs
 
     def close(self) -> None:
+        """Close the session; later calls on it raise ``MilvusException``. The parent client stays open."""
         self._closed = True
 
     def search(self, *args: Any, **kwargs: Any) -> Any:
+        """Same as the client's ``search``."""
         self._ensure_open()
         return self._parent.search(*args, **self._with_cluster_id(kwargs))
 
     def hybrid_search(self, *args: Any, **kwargs: Any) -> Any:
+        """Same as the client's ``hybrid_search``."""
         self._ensure_open()
         return self._parent.hybrid_search(*args, **self._with_cluster_id(kwargs))
 
     def query(self, *args: Any, **kwargs: Any) -> Any:
+        """Same as the client's ``query``."""
         self._ensure_open()
         return self._parent.query(*args, **self._with_cluster_id(kwargs))
 
     def get(self, *args: Any, **kwargs: Any) -> Any:
+        """Same as the client's ``get``."""
         self._ensure_open()
         return self._parent.get(*args, **self._with_cluster_id(kwargs))
 
     def query_iterator(self, *args: Any, **kwargs: Any) -> Any:
+        """Same as the client's ``query_iterator``."""
         self._ensure_open()
         return self._parent.query_iterator(*args, **self._with_cluster_id(kwargs))
 
     def search_iterator(self, *args: Any, **kwargs: Any) -> Any:
+        """Same as the client's ``search_iterator``."""
         self._ensure_open()
         return self._parent.search_iterator(*args, **self._with_cluster_id(kwargs))
