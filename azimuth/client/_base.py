@@ -319,12 +319,12 @@ def unsupported_argument(name: str) -> MilvusException:
 
 def ranker_spec(ranker: Any, *, hybrid: bool) -> dict[str, Any]:
     """A ranker object (RRFRanker, WeightedRanker, Function(RERANK), FunctionScore) as the op's ranker dict."""
+    if ranker is None:
+        return {}
     from azimuth.types.enums import FunctionType
     from azimuth.types.function import Function, FunctionScore
     from azimuth.types.rankers import BaseRanker
 
-    if ranker is None:
-        return {}
     if isinstance(ranker, BaseRanker):
         if not hybrid:
             raise ParamError(message="RRFRanker and WeightedRanker are for hybrid_search; search takes a "

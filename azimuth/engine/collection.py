@@ -60,6 +60,7 @@ class CollectionData:
         self.partitions: dict[int, PartitionData] = {p.id: PartitionData(p.id) for p in meta.partitions}
         self.pending_since: int | None = None
         self.specs: dict[int, object] = {}  # index id -> validated vector index spec (service cache)
+        self.filter_cache: dict[object, object] = {}  # compiled filters (service cache, keyed by schema)
         self._lock = threading.Lock()
         for seg in meta.segments:
             part = self.partitions.get(seg.partition_id)

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from azimuth.types.arrays import from_numpy, to_numpy
 from azimuth.engine.collection import Snapshot
 from azimuth.engine.segment import Segment
 
@@ -61,10 +62,10 @@ def scan(
         table = segment.table
         keys.append(
             pa.table({
-                "pk": table.column(pk_name).take(rows),
-                "ts": pa.array(segment.ts[rows]),
-                "seg": pa.array(np.full(len(rows), len(picks) - 1, dtype=np.int32)),
-                "row": pa.array(rows.astype(np.int64)),
+                "pk": table.column(pk_name).take(from_numpy(rows)),
+                "ts": from_numpy(segment.ts[rows]),
+                "seg": from_numpy(np.full(len(rows), len(picks) - 1, dtype=np.int32)),
+                "row": from_numpy(rows.astype(np.int64)),
             })
         )
     if not keys:
@@ -75,12 +76,12 @@ def scan(
     pks = merged.column("pk")
     if len(pks) > 1:
         first = np.ones(len(pks), dtype=bool)
-        first[1:] = pc.not_equal(pks.slice(1), pks.slice(0, len(pks) - 1)).to_numpy(zero_copy_only=False)
+        first[1:] = to_numpy(pc.not_equal(pks.slice(1), pks.slice(0, len(pks) - 1)))
         if not first.all():
-            merged = merged.filter(pa.array(first))
+            merged = merged.take(from_numpy(np.flatnonzero(first)))
     end = merged.num_rows if limit < 0 else min(merged.num_rows, offset + limit)
     merged = merged.slice(offset, max(end - offset, 0))
-    return gather(picks, merged.column("seg").to_numpy(), merged.column("row").to_numpy(), schema, columns)
+    return gather(picks, to_numpy(merged.column("seg")), to_numpy(merged.column("row")), schema, columns)
 
 
 def gather(
@@ -91,19 +92,19 @@ def gather(
         return project(schema.empty_table(), schema, columns)
     first = int(seg[0])
     if (seg == first).all():  # the common case: every hit in one segment
-        return project(picks[first][0].table, schema, columns).take(pa.array(row))
+        return project(picks[first][0].table, schema, columns).take(from_numpy(row))
     parts = []
     positions = []
     for number in np.unique(seg):
         where = np.flatnonzero(seg == number)
         segment = picks[int(number)][0]
-        parts.append(project(segment.table, schema, columns).take(pa.array(row[where])))
+        parts.append(project(segment.table, schema, columns).take(from_numpy(row[where])))
         positions.append(where)
     combined = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
     if len(parts) > 1:
         inverse = np.empty(len(seg), dtype=np.int64)
         inverse[np.concatenate(positions)] = np.arange(len(seg))
-        combined = combined.take(pa.array(inverse))
+        combined = combined.take(from_numpy(inverse))
     return combined
 
 
@@ -111,8 +112,7 @@ def after_key(predicate: Predicate | None, pk_name: str, after: object) -> Predi
     """``predicate`` restricted to rows whose primary key is greater than ``after``."""
 
     def restricted(table: pa.Table, indexes: dict | None = None) -> np.ndarray:
-        mask = np.asarray(pc.greater(table.column(pk_name), pa.scalar(after, table.schema.field(pk_name).type))
-                          .to_numpy(zero_copy_only=False), dtype=bool)
+        mask = to_numpy(pc.greater(table.column(pk_name), pa.scalar(after, table.schema.field(pk_name).type)))
         if predicate is not None and mask.any():
             mask &= predicate(table, indexes)
         return mask

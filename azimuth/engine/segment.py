@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from azimuth.types.arrays import from_numpy, to_numpy
 from azimuth.engine.clock import MAX_TS
 from azimuth.engine.storage.files import fsync_dir
 from azimuth.errors import Code, StorageError
@@ -29,8 +30,7 @@ _DELETE_DTYPE = np.dtype([("row", "<i8"), ("ts", "<i8")])
 
 def pk_matches(pk_column: pa.Array | pa.ChunkedArray, pks: pa.Array) -> np.ndarray:
     """Bool mask of rows whose primary key is in ``pks``."""
-    mask = pc.is_in(pk_column, value_set=pks)
-    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+    return to_numpy(pc.is_in(pk_column, value_set=pks))
 
 
 class Segment:
@@ -83,8 +83,7 @@ class Segment:
 
     @property
     def ts(self) -> np.ndarray:
-        column = self.table.column(TS_COLUMN)
-        return column.to_numpy()
+        return to_numpy(self.table.column(TS_COLUMN))
 
     @property
     def pk_column(self) -> pa.ChunkedArray:
@@ -130,7 +129,7 @@ class GrowingSegment(Segment):
         self.deleted_ts = np.full(1024, MAX_TS, dtype=np.int64)
 
     def append(self, table: pa.Table, ts: int) -> None:
-        stamped = table.append_column(TS_COLUMN, pa.array(np.full(table.num_rows, ts, dtype=np.int64)))
+        stamped = table.append_column(TS_COLUMN, from_numpy(np.full(table.num_rows, ts, dtype=np.int64)))
         with self._lock:
             self._batches.append(stamped)
             self.max_ts = max(self.max_ts, ts)
@@ -204,7 +203,7 @@ class FrozenSegment(FixedSegment):
         self.deleted_ts = growing.deleted_ts
         self.deleted_rows = growing.deleted_rows
         self.max_ts = growing.max_ts
-        self._ts = self._table.column(TS_COLUMN).to_numpy()
+        self._ts = to_numpy(self._table.column(TS_COLUMN))
         self._vectors = growing._vectors
 
 
@@ -228,7 +227,7 @@ class SealedSegment(FixedSegment):
                 f"segment file {path} is missing or corrupt ({exc}); restore the data directory from a backup",
             ) from exc
         self.deleted_ts = np.full(self._table.num_rows, MAX_TS, dtype=np.int64)
-        self._ts = self._table.column(TS_COLUMN).to_numpy()
+        self._ts = to_numpy(self._table.column(TS_COLUMN))
         self.max_ts = int(self._ts.max()) if len(self._ts) else 0
         if deletes_file:
             self._load_deletes(self.directory / deletes_file)

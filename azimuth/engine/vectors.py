@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import scipy.sparse as sp
 
+from azimuth.types.arrays import to_numpy
 from azimuth.types.enums import DataType
 
 SPARSE_LIMIT = (1 << 32) - 1  # sparse indexes are uint32 below this bound
@@ -36,10 +36,13 @@ def vectors_of(array: pa.Array, dtype: DataType) -> Any:
         return raw.reshape(len(array), width)
     dim = array.type.list_size
     values = array.values.slice(array.offset * dim, len(array) * dim)
-    return values.to_numpy(zero_copy_only=False).reshape(len(array), dim)
+    return to_numpy(values).reshape(len(array), dim)
 
 
-def sparse_matrix(array: pa.Array) -> sp.csr_matrix:
+def sparse_matrix(array: pa.Array) -> Any:
+    """The column as a scipy CSR matrix (scipy is imported here, only when sparse data exists)."""
+    import scipy.sparse as sp
+
     offsets = array.offsets.to_numpy()
     start = int(offsets[0])
     indices = array.keys.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.int64)

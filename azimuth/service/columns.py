@@ -164,3 +164,19 @@ def unique_check(pks: pa.ChunkedArray | pa.Array, field_name: str) -> None:
         dup = next(item["values"] for item in counts.to_pylist() if item["counts"] > 1)
         raise server_error(Code.INVALID_PARAMETER, f"duplicate primary keys are not allowed in the same batch: "
                                                    f"{field_name}={dup!r}")
+
+
+def primary_keys(values: tuple | list, pk_type: pa.DataType, pk_dtype: DataType) -> pa.Array:
+    """Primary-key values as an Arrow array of the key type; wrong types → code 1100 naming the key type."""
+    from azimuth.types.arrays import from_numpy
+
+    values = list(values)
+    try:
+        if pa.types.is_int64(pk_type):
+            if any(type(v) is not int for v in values):
+                raise TypeError("not an int")
+            return from_numpy(np.array(values, dtype=np.int64))
+        return pa.array(values, type=pk_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
+        raise server_error(Code.INVALID_PARAMETER, f"primary keys {values[:5]} do not match the primary key type "
+                                                   f"{pk_dtype.name}") from None

@@ -15,7 +15,7 @@ from azimuth.ops import data as ops
 from azimuth.ops.base import CallContext
 from azimuth.ops.results import MutationResult, QueryResult
 from azimuth.service import checks
-from azimuth.service.columns import complete_table, partition_slots, unique_check
+from azimuth.service.columns import complete_table, partition_slots, primary_keys, unique_check
 from azimuth.service.context import ServiceContext
 from azimuth.service.filters import compile_for, resolve_output_fields
 from azimuth.service.registry import handles
@@ -166,11 +166,7 @@ def delete(svc: ServiceContext, op: ops.Delete, ctx: CallContext) -> MutationRes
         if op.filter:
             raise server_error(Code.INVALID_PARAMETER, "Ambiguous filter parameter, only one deletion condition can "
                                                        "be specified.")
-        try:
-            pks = pa.array(list(op.ids), type=pk_type)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            raise server_error(Code.INVALID_PARAMETER, f"primary keys {list(op.ids)[:5]} do not match the primary "
-                                                       f"key type {data.schema.primary_field.dtype.name}") from None
+        pks = primary_keys(op.ids, pk_type, data.schema.primary_field.dtype)
         _, ts = svc.engine.delete(meta.id, partition_id, pks)
         return MutationResult(delete_count=len(pks), timestamp=ts)
     compiled = compile_for(data, op.filter, op.filter_params)
@@ -208,11 +204,7 @@ def query(svc: ServiceContext, op: ops.Query, ctx: CallContext) -> QueryResult:
     if op.ids is not None:
         if op.filter:
             raise server_error(Code.INVALID_PARAMETER, "Ambiguous parameter: filter and ids cannot be used together")
-        try:
-            pks = pa.array(list(op.ids), type=data.arrow_schema.field(data.pk_name).type)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            raise server_error(Code.INVALID_PARAMETER, "ids do not match the primary key type "
-                                                       f"{data.schema.primary_field.dtype.name}") from None
+        pks = primary_keys(op.ids, data.arrow_schema.field(data.pk_name).type, data.schema.primary_field.dtype)
         table = scans.lookup(snapshot, pks, data.arrow_schema, plan.columns, data.pk_name)
         return QueryResult(_page(table, op.limit, op.offset), plan.fields, plan.dynamic_keys,
                            snapshot_ts=snapshot.ts)

@@ -24,10 +24,28 @@ def filter_schema(schema: CollectionSchema) -> FilterSchema:
     return FilterSchema(fields=fields, dynamic=bool(schema.enable_dynamic_field))
 
 
+_CACHE_SIZE = 256
+
+
 def compile_for(data: CollectionData, text: str, params: dict[str, Any] | None) -> CompiledFilter:
+    """The compiled filter, cached per collection (schema changes replace the cache with the schema)."""
     if not isinstance(text, str):
         raise server_error(Code.INVALID_PARAMETER, f"filter must be a string, got {type(text).__name__}")
-    return compile_filter(text, filter_schema(data.schema), params or None)
+    cache = data.filter_cache
+    if cache.get("$schema") is not data.schema:
+        cache.clear()
+        cache["$schema"] = data.schema
+    if "random_sample" in text.lower():  # sampling draws anew on every call: never cached
+        return compile_filter(text, filter_schema(data.schema), params or None)
+    key = (text, repr(sorted(params.items())) if params else "")
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = compile_filter(text, filter_schema(data.schema), params or None)
+        if len(cache) > _CACHE_SIZE:
+            cache.clear()
+            cache["$schema"] = data.schema
+        cache[key] = compiled
+    return compiled
 
 
 @dataclass(frozen=True)

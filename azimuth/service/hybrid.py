@@ -19,6 +19,7 @@ from azimuth.service import checks
 from azimuth.service.context import ServiceContext
 from azimuth.service.filters import compile_for
 from azimuth.service.registry import handles
+from azimuth.types.arrays import to_numpy
 from azimuth.service.search import (
     anns_field,
     check_metric,
@@ -60,7 +61,7 @@ def hit_keys(data: CollectionData, snapshot: Snapshot, cands: engine_search.Cand
     valid = cands.segments >= 0
     picks = [(s, None) for s in snapshot.segments]
     table = scans.gather(picks, cands.segments[valid], cands.rows[valid], data.arrow_schema, [data.pk_name])
-    pks = table.column(0).to_numpy(zero_copy_only=False) if table.num_rows else np.empty(0)
+    pks = to_numpy(table.column(0)) if table.num_rows else np.empty(0)
     bounds = np.concatenate([[0], np.cumsum(valid.sum(axis=1))])
     keys = [pks[bounds[q]:bounds[q + 1]] for q in range(valid.shape[0])]
     dists = [cands.distances[q][valid[q]] for q in range(valid.shape[0])]

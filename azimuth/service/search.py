@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import scipy.sparse as sp
 
 from azimuth.engine import query as scans
 from azimuth.engine import search as engine_search
@@ -18,9 +17,11 @@ from azimuth.errors import Code, server_error
 from azimuth.ops import search as ops
 from azimuth.ops.base import CallContext
 from azimuth.service import checks
+from azimuth.service.columns import primary_keys
 from azimuth.service.context import ServiceContext
 from azimuth.service.filters import OutputPlan, compile_for, resolve_output_fields
 from azimuth.service.registry import handles
+from azimuth.types.arrays import to_numpy
 from azimuth.types.enums import DENSE_VECTOR_TYPES, VECTOR_TYPES, DataType
 
 MAX_TOPK = 16384
@@ -68,11 +69,15 @@ def _dim_error(field, got: Any) -> Exception:
                                                 f"field {field.name} must have dim {field.params.get('dim')}")
 
 
+def _issparse(value: Any) -> bool:
+    return type(value).__module__.startswith("scipy.sparse")
+
+
 def query_vectors(field, data: Any) -> Any:
     """Client query data → the array form the index library expects, validated against the field."""
     dtype = field.dtype
     dim = int(field.params.get("dim", 0) or 0)
-    if data is None or (not sp.issparse(data) and hasattr(data, "__len__") and len(data) == 0):
+    if data is None or (not _issparse(data) and hasattr(data, "__len__") and len(data) == 0):
         raise server_error(Code.INVALID_PARAMETER, "search data is empty: pass at least one query vector")
     if dtype == DataType.SPARSE_FLOAT_VECTOR:
         return _sparse_queries(data)
@@ -121,10 +126,12 @@ def _dense_array(dtype: DataType, data: Any) -> np.ndarray:
                                                    f"{dtype.name} field") from None
 
 
-def _sparse_queries(data: Any) -> sp.csr_matrix:
+def _sparse_queries(data: Any) -> Any:
+    import scipy.sparse as sp
+
     from azimuth.engine.vectors import SPARSE_LIMIT, sparse_width
 
-    if sp.issparse(data):
+    if _issparse(data):
         m = sp.csr_matrix(data, dtype=np.float32)
         return sp.csr_matrix((m.data, m.indices.astype(np.int64), m.indptr.astype(np.int64)),
                              shape=(m.shape[0], sparse_width(m.indices)))
@@ -182,10 +189,7 @@ def output_plan(data: CollectionData, requested: tuple[str, ...]) -> tuple[Outpu
 def stored_vectors(svc: ServiceContext, meta: CollectionMeta, data: CollectionData, field, ids: tuple,
                    snapshot: Snapshot) -> Any:
     pk_type = data.arrow_schema.field(data.pk_name).type
-    try:
-        pks = pa.array(list(ids), type=pk_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        raise server_error(Code.INVALID_PARAMETER, "ids do not match the primary key type") from None
+    pks = primary_keys(ids, pk_type, data.schema.primary_field.dtype)
     table = scans.lookup(snapshot, pks, data.arrow_schema, [data.pk_name, field.name], data.pk_name)
     found = {k: i for i, k in enumerate(table.column(data.pk_name).to_pylist())}
     missing = [k for k in ids if k not in found]
@@ -213,7 +217,7 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
     if data.pk_name not in columns:
         columns = [data.pk_name, *columns]
     table = scans.gather(picks, flat_seg, flat_row, data.arrow_schema, columns)
-    pks = table.column(data.pk_name).to_numpy(zero_copy_only=False) if table.num_rows else np.empty(0)
+    pks = to_numpy(table.column(data.pk_name)) if table.num_rows else np.empty(0)
     if round_decimal is not None and round_decimal >= 0:
         dist = np.round(dist.astype(np.float64), round_decimal)
     counts = valid.sum(axis=1)

@@ -17,6 +17,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
+from azimuth.types.arrays import to_numpy
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DataType
 
@@ -38,7 +39,7 @@ def _fixed_matrix(arr: pa.Array) -> np.ndarray:
     """The (n, dim) numpy view of a fixed_size_list column (null rows hold arbitrary values)."""
     dim = arr.type.list_size
     values = arr.values.slice(arr.offset * dim, len(arr) * dim)
-    return values.to_numpy(zero_copy_only=False).reshape(len(arr), dim)
+    return to_numpy(values).reshape(len(arr), dim)
 
 
 def _float_vectors(arr: pa.Array, wrap: bool) -> list[Any]:

@@ -4,7 +4,7 @@ Filtered search: the ``allowed`` mask becomes a faiss ``IDSelectorBitmap``. When
 that scanning the allowed rows is cheaper than a filtered ANN search (see ``prefer_exact``), the allowed rows are
 searched exactly (gathered from the raw/flat-codes store and scanned with ``faiss.knn``; IVF indexes without a
 row store scan every list with the selector), which gives recall 1.0 for selective filters. Otherwise HNSW's
-``ef`` is raised with the selectivity (``ef / sqrt(fraction)``, capped) so filtered recall stays close to
+``ef`` is raised with the selectivity (``ef * fraction ** -0.3``, capped) so filtered recall stays close to
 unfiltered recall.
 """
 
@@ -158,7 +158,7 @@ class DenseIndex:
             kf = float(params.get("refine_k", 1.0))
             knob = max(knob, int(np.ceil(k * kf)))
             if sel is not None and fraction < 1.0:
-                knob = int(knob * min(EF_BOOST_CAP, 1.0 / np.sqrt(fraction)))
+                knob = int(knob * min(EF_BOOST_CAP, fraction ** -0.3))
         else:
             knob = max(1, min(int(params.get("nprobe", 8)), self._nlist))
             if s == "SCANN":

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from azimuth.engine.index.base import (
     binary_as_uint8,
@@ -27,12 +26,17 @@ from azimuth.types.enums import DataType
 _CHUNK_CELLS = 1 << 24
 
 
+def _is_sparse(value: Any) -> bool:
+    """scipy sparse matrix test without importing scipy (it is loaded only if sparse data exists)."""
+    return type(value).__module__.startswith("scipy.sparse")
+
+
 def _resolve(spec_or_metric: IndexSpec | str, vectors: Any) -> tuple[str, str, DataType, int, dict[str, Any]]:
     if isinstance(spec_or_metric, IndexSpec):
         s = spec_or_metric
         return s.metric_type, s.kind, s.dtype, s.dim, s.params
     metric = str(spec_or_metric).upper()
-    if sp.issparse(vectors):
+    if _is_sparse(vectors):
         return metric, "sparse", DataType.SPARSE_FLOAT_VECTOR, int(vectors.shape[1]), {}
     arr = np.asarray(vectors)
     if metric in ("HAMMING", "JACCARD", "MHJACCARD"):
@@ -123,6 +127,8 @@ def _minhash_scores(q: np.ndarray, x: np.ndarray, metric: str, width: int) -> np
 
 
 def _sparse_exact(vectors: Any, queries: Any, k: int, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    import scipy.sparse as sp
+
     x = sp.csr_matrix(vectors, dtype=np.float32)
     q = sp.csr_matrix(queries, dtype=np.float32)
     width = max(x.shape[1], q.shape[1])

@@ -11,10 +11,23 @@ from azimuth.engine.index.binary import FAMILY as BINARY_FAMILY
 from azimuth.engine.index.binary import build_binary, load_binary
 from azimuth.engine.index.dense import FAMILY as DENSE_FAMILY
 from azimuth.engine.index.dense import build_dense, load_dense
-from azimuth.engine.index.sparse import FAMILY as SPARSE_FAMILY
-from azimuth.engine.index.sparse import build_sparse, load_sparse
 from azimuth.engine.index.spec import KIND_BINARY, KIND_DENSE, IndexSpec
 from azimuth.errors import Code, StorageError
+
+SPARSE_FAMILY = "sparse"  # its module needs scipy: imported only when a sparse index is built or loaded
+
+
+def build_sparse(spec: IndexSpec, vectors: Any) -> VectorIndex:
+    from azimuth.engine.index.sparse import build_sparse as build
+
+    return build(spec, vectors)
+
+
+def load_sparse(spec: IndexSpec, directory: str | os.PathLike[str]) -> VectorIndex:
+    from azimuth.engine.index.sparse import load_sparse as load
+
+    return load(spec, directory)
+
 
 _BUILDERS = {KIND_DENSE: build_dense, KIND_BINARY: build_binary}
 _LOADERS = {DENSE_FAMILY: load_dense, BINARY_FAMILY: load_binary, SPARSE_FAMILY: load_sparse}

@@ -1,0 +1,46 @@
+"""Arrow arrays as numpy without detours: primitive and boolean columns are read straight from their buffers.
+
+``pyarrow``'s ``to_numpy`` imports pandas (when installed) on first use, which costs a fresh process hundreds of
+milliseconds; the engine's hot and start-up paths use these readers instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+
+def to_numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A numpy view (primitive) or copy (boolean, chunked, nullable) of ``values``."""
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks == 1:
+            return to_numpy(values.chunk(0))
+        if values.num_chunks == 0:
+            return np.empty(0, dtype=_numpy_dtype(values.type) or object)
+        return np.concatenate([to_numpy(chunk) for chunk in values.chunks])
+    kind = values.type
+    dtype = _numpy_dtype(kind)
+    if values.null_count == 0 and dtype is not None:
+        buffer = values.buffers()[1]
+        return np.frombuffer(buffer, dtype=dtype, count=values.offset + len(values))[values.offset:]
+    if values.null_count == 0 and pa.types.is_boolean(kind):
+        bits = np.frombuffer(values.buffers()[1], dtype=np.uint8)
+        return np.unpackbits(bits, bitorder="little")[values.offset : values.offset + len(values)].astype(bool)
+    return values.to_numpy(zero_copy_only=False)
+
+
+def _numpy_dtype(kind: pa.DataType) -> np.dtype | None:
+    if pa.types.is_signed_integer(kind):
+        return np.dtype(f"<i{kind.bit_width // 8}")
+    if pa.types.is_unsigned_integer(kind):
+        return np.dtype(f"<u{kind.bit_width // 8}")
+    if pa.types.is_floating(kind):
+        return np.dtype(f"<f{kind.bit_width // 8}")
+    return None
+
+
+def from_numpy(values: np.ndarray) -> pa.Array:
+    """A primitive Arrow array over a 1-D numpy array's memory (no copy, no pandas)."""
+    values = np.ascontiguousarray(values)
+    kind = pa.from_numpy_dtype(values.dtype)
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
