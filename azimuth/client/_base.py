@@ -237,15 +237,19 @@ def alias_list_dict(result: Any) -> dict[str, Any]:
 _RESERVED_SEARCH_KEYS = ("metric_type", "params", "offset")
 
 
+def is_sparse_matrix(value: Any) -> bool:
+    """A scipy sparse matrix/array, recognised without importing scipy (slow to import, needed only then)."""
+    return type(value).__module__.startswith("scipy.sparse")
+
+
 def is_search_data(data: Any) -> bool:
     import numpy as np
-    import scipy.sparse as sp
 
-    if sp.issparse(data):
+    if is_sparse_matrix(data):
         return True
     if not isinstance(data, (list, np.ndarray)):
         return False
-    return all(isinstance(v, (list, tuple, bytes, np.ndarray, str, dict)) or sp.issparse(v) for v in data)
+    return all(isinstance(v, (list, tuple, bytes, np.ndarray, str, dict)) or is_sparse_matrix(v) for v in data)
 
 
 def check_search_input(data: Any, ids: Any, limit: Any) -> tuple[Any, tuple | None]:
