@@ -212,19 +212,22 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
     valid = segs >= 0
     flat_seg = segs[valid]
     flat_row = rows[valid]
-    picks = [(s, None) for s in snapshot.segments]
     columns = plan.columns if plan.columns else [data.pk_name]
     if data.pk_name not in columns:
         columns = [data.pk_name, *columns]
-    table = scans.gather(picks, flat_seg, flat_row, data.arrow_schema, columns)
-    pks = to_numpy(table.column(data.pk_name)) if table.num_rows else np.empty(0)
+    with_entities = bool(plan.fields[1:] or plan.dynamic_keys is None or plan.dynamic_keys or pk_in_entity)
+    if with_entities or not pa.types.is_integer(data.arrow_schema.field(data.pk_name).type):
+        picks = [(s, None) for s in snapshot.segments]
+        table = scans.gather(picks, flat_seg, flat_row, data.arrow_schema, columns)
+        pks = to_numpy(table.column(data.pk_name)) if table.num_rows else np.empty(0)
+    else:  # integer keys only: index each segment's key column directly (no Arrow projection)
+        pks = _keys_of(snapshot, data.pk_name, flat_seg, flat_row)
     if round_decimal is not None and round_decimal >= 0:
         dist = np.round(dist.astype(np.float64), round_decimal)
     counts = valid.sum(axis=1)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     ids, distances, entities = [], [], []
     entity_columns = [c for c in columns if c != data.pk_name or pk_in_entity]
-    with_entities = bool(plan.fields[1:] or plan.dynamic_keys is None or plan.dynamic_keys or pk_in_entity)
     for q in range(nq):
         lo, hi = int(bounds[q]), int(bounds[q + 1])
         q_ids = pks[lo:hi]
@@ -238,6 +241,15 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
     fields = tuple(f for f in plan.fields if f != data.pk_name or pk_in_entity)
     return ops.SearchHits(data.pk_name, ids, distances, entities if with_entities else None, fields,
                           plan.dynamic_keys, snapshot.ts)
+
+
+def _keys_of(snapshot: Snapshot, pk_name: str, segs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Integer primary keys of hits ``(segs[i], rows[i])``, read from zero-copy views of the key columns."""
+    out = np.empty(len(segs), dtype=np.int64)
+    for number in np.unique(segs).tolist():
+        where = segs == number
+        out[where] = to_numpy(snapshot.segments[number].table.column(pk_name))[rows[where]]
+    return out
 
 
 def _first_occurrences(values: np.ndarray) -> np.ndarray | None:
