@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from azimuth.engine.collection import Snapshot
-from azimuth.engine.segment import Segment
+from azimuth.engine.segment import SealedSegment, Segment
 
 Predicate = Callable[..., np.ndarray]  # (table, scalar indexes) -> bool mask
 
@@ -33,8 +33,30 @@ def allowed_rows(segment: Segment, ts: int, predicate: Predicate | None) -> np.n
     """Bool mask of rows a search may return, or None when every row qualifies."""
     mask = None if segment.all_visible(ts) else segment.visible(ts)
     if predicate is not None:
-        passed = predicate(segment.table, segment.filter_indexes or None)
+        passed = filter_mask(segment, predicate)
         mask = passed if mask is None else (mask & passed)
+    return mask
+
+
+MASK_CACHE_SIZE = 8
+
+
+def filter_mask(segment: Segment, predicate: Predicate) -> np.ndarray:
+    """The filter's mask over a segment. For a sealed segment (immutable rows) and a compiled filter that is
+    deterministic, the mask is kept in a small per-segment cache, so repeated searches skip re-evaluating it."""
+    owner = getattr(predicate, "__self__", None)
+    cacheable = isinstance(segment, SealedSegment) and owner is not None and getattr(owner, "deterministic", False)
+    if not cacheable:
+        return predicate(segment.table, segment.filter_indexes or None)
+    cache = segment.mask_cache
+    hit = cache.get(id(owner))
+    if hit is not None and hit[0] is owner and hit[1] is segment.filter_indexes:
+        return hit[2]
+    mask = predicate(segment.table, segment.filter_indexes or None)
+    mask.setflags(write=False)
+    if len(cache) >= MASK_CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[id(owner)] = (owner, segment.filter_indexes, mask)
     return mask
 
 

@@ -45,6 +45,7 @@ class Segment:
         self.dirty = False  # deletes not yet persisted
         self.indexes: dict[str, Any] = {}  # index id -> built index over this segment
         self.filter_indexes: dict[str, Any] = {}  # field name or JSON path key -> scalar index
+        self.mask_cache: dict[int, tuple] = {}  # compiled filter id -> (filter, indexes, mask); sealed only
         self.deleted_rows = 0  # rows with a delete timestamp (kept in step with deleted_ts)
         self.max_ts = 0
         self._vectors: dict[str, tuple[pa.Table, Any]] = {}

@@ -325,6 +325,11 @@ class CompiledFilter:
     def is_empty(self) -> bool:
         return self.ast is None
 
+    @property
+    def deterministic(self) -> bool:
+        """Whether every evaluation on the same rows gives the same mask (false for unseeded random_sample)."""
+        return self.seed is not None or "random_sample" not in self.text.lower()
+
     def evaluate(self, table: pa.Table, indexes: Mapping[str, ScalarIndex] | None = None) -> np.ndarray:
         """Boolean mask (numpy, ``len == table.num_rows``) of the rows the filter keeps.
 
