@@ -26,7 +26,7 @@ test-slow: $(STAMP)
 	AZIMUTH_THOROUGH=1 $(BIN)/python -m pytest -m 'slow or not slow'
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install -q '.[bench]'
+	$(BIN)/python -m pip install -q -e '.[test,lint,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 docs: $(STAMP)

@@ -193,6 +193,10 @@ class IndexBuilder:
             return None
         return data.meta, index, segment
 
+    def _segment_live(self, job: Job) -> bool:
+        data = self.engine.collections.get(job.collection_id)
+        return data is not None and any(s.id == job.segment_id for p in data.partitions.values() for s in p.sealed)
+
     def _build(self, job: Job) -> None:
         located = self._locate(job)
         if located is None:
@@ -202,12 +206,15 @@ class IndexBuilder:
         if built is None:
             return
         attach(meta, index, segment, built)  # searchable with the index from here on; persisting follows
+        if self._locate(job) is None:  # compacted or dropped while building: nothing to persist
+            return
         directory = segment.directory / index_dir_name(index)
         shutil.rmtree(directory, ignore_errors=True)
         built.save(directory)
         with self.engine.gate.exclusive():
-            if self._locate(job) is None:  # dropped meanwhile
-                shutil.rmtree(directory, ignore_errors=True)
+            if self._locate(job) is None:  # dropped meanwhile: remove what the save wrote
+                retired = not self._segment_live(job)
+                shutil.rmtree(segment.directory if retired else directory, ignore_errors=True)
                 return
             for entry in meta.segments:
                 if entry.id == segment.id:
