@@ -7,7 +7,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from azimuth.client._async.client import AsyncMilvusClient  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
 from azimuth.client._sync.client import MilvusClient  # noqa: E402
 from azimuth.errors import (  # noqa: E402
     AmbiguousIndexName,
@@ -51,6 +52,9 @@ from azimuth.orm import (  # noqa: E402
     db,
     utility,
 )
+
+if TYPE_CHECKING:  # imported lazily below (module ``__getattr__``), so synchronous programs never load asyncio
+    from azimuth.client._async.client import AsyncMilvusClient
 from azimuth.types.enums import ConsistencyLevel, DataType, FunctionType, IndexType, LoadState  # noqa: E402
 from azimuth.types.index_params import IndexParams  # noqa: E402
 from azimuth.types.rankers import AnnSearchRequest, RRFRanker, WeightedRanker  # noqa: E402
@@ -125,3 +129,13 @@ __all__ = [
     "StructFieldSchema",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    """``AsyncMilvusClient`` is imported on first use, so synchronous programs never load asyncio."""
+    if name == "AsyncMilvusClient":
+        from azimuth.client._async.client import AsyncMilvusClient
+
+        globals()[name] = AsyncMilvusClient
+        return AsyncMilvusClient
+    raise AttributeError(f"module 'azimuth' has no attribute {name!r}")

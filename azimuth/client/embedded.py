@@ -6,7 +6,6 @@ single owner. Async callers run the synchronous service in a small worker pool s
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -75,10 +74,14 @@ class AsyncEmbeddedTransport:
 
     @classmethod
     async def open(cls, path: str) -> AsyncEmbeddedTransport:
+        import asyncio  # only async callers pay for importing asyncio
+
         loop = asyncio.get_running_loop()
         return cls(path, await loop.run_in_executor(_executor(), _acquire, path))
 
     async def call(self, op: Op, ctx: CallContext) -> Any:
+        import asyncio  # only async callers pay for importing asyncio
+
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(_executor(), self._service.execute, op, ctx)
 

@@ -6,16 +6,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from azimuth.errors import MilvusException, ParamError
 from azimuth.types.admin_results import OptimizeResult
+
+if TYPE_CHECKING:  # asyncio is imported by the async task only, so sync programs never load it
+    import asyncio
 
 _UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4, "pb": 1024 ** 5}
 _MAX_MB = (1 << 63) - 1
@@ -157,6 +159,8 @@ class AsyncOptimizeTask:
             return await self._execute_fn(task=self, collection_name=self._collection_name, size_mb=size_mb,
                                           timeout=self._task_timeout, **self._kwargs)
 
+        import asyncio
+
         self._task = asyncio.ensure_future(run())
 
     def done(self) -> bool:
@@ -193,6 +197,8 @@ class AsyncOptimizeTask:
             self._progress_history.append(stage)
 
     async def result(self, timeout: float | None = None) -> OptimizeResult:
+        import asyncio
+
         if self._task is None:
             raise MilvusException(message="Task has not been started")
         try:

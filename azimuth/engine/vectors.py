@@ -43,10 +43,10 @@ def sparse_matrix(array: pa.Array) -> Any:
     """The column as a scipy CSR matrix (scipy is imported here, only when sparse data exists)."""
     import scipy.sparse as sp
 
-    offsets = array.offsets.to_numpy()
+    offsets = to_numpy(array.offsets)
     start = int(offsets[0])
-    indices = array.keys.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.int64)
-    data = array.items.to_numpy(zero_copy_only=False)[start : int(offsets[-1])].astype(np.float32)
+    indices = to_numpy(array.keys)[start : int(offsets[-1])].astype(np.int64)
+    data = to_numpy(array.items)[start : int(offsets[-1])].astype(np.float32)
     indptr = (offsets - start).astype(np.int64)
     return sp.csr_matrix((data, indices, indptr), shape=(len(array), sparse_width(indices)))
 
@@ -55,4 +55,4 @@ def null_mask(array: pa.Array) -> np.ndarray | None:
     """Rows whose vector is null (nullable vector fields), or None when there are none."""
     if array.null_count == 0:
         return None
-    return np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(to_numpy(array.is_null()), dtype=bool)

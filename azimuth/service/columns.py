@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from azimuth.errors import Code, server_error
+from azimuth.types.arrays import to_numpy
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DENSE_VECTOR_TYPES, STRING_TYPES, DataType
 from azimuth.types.schema import CollectionSchema, FieldSchema
@@ -73,7 +74,7 @@ def complete_table(
             if field.default_value is not None:
                 column = pc.fill_null(column, _default_scalar(field, expected, 1)[0])
             elif not field.nullable:
-                row = int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
+                row = int(np.flatnonzero(to_numpy(column.is_null()))[0])
                 raise server_error(Code.INVALID_PARAMETER, f"the value of field {field.name} at row {row} is null "
                                                            "but the field is not nullable")
         _check_limits(field, column)
@@ -114,8 +115,8 @@ def _check_limits(field: FieldSchema, column: pa.ChunkedArray) -> None:
         limit = int(params.get("max_length", 65535))
         too_long = pc.greater(pc.binary_length(column), limit)
         if pc.any(too_long).as_py():
-            row = int(np.flatnonzero(too_long.to_numpy(zero_copy_only=False))[0])
-            length = pc.binary_length(column).to_numpy(zero_copy_only=False)[row]
+            row = int(np.flatnonzero(to_numpy(too_long))[0])
+            length = to_numpy(pc.binary_length(column))[row]
             raise server_error(Code.INVALID_PARAMETER, f"the length ({length}) of varchar field {field.name} at row "
                                                        f"{row} exceeds max length ({limit})")
     elif dtype == DataType.ARRAY:
@@ -134,7 +135,7 @@ def _check_limits(field: FieldSchema, column: pa.ChunkedArray) -> None:
     elif dtype in DENSE_VECTOR_TYPES and dtype != DataType.INT8_VECTOR:
         chunks = column.chunks
         for chunk in chunks:
-            values = chunk.values.to_numpy(zero_copy_only=False)
+            values = to_numpy(chunk.values)
             if values.dtype == np.uint16:  # bfloat16 bits: exponent all ones = inf/nan
                 bad = (values & 0x7F80) == 0x7F80
             else:
@@ -143,7 +144,7 @@ def _check_limits(field: FieldSchema, column: pa.ChunkedArray) -> None:
                 raise server_error(Code.INVALID_PARAMETER, f"vector field {field.name} contains NaN or Inf values")
     elif dtype == DataType.SPARSE_FLOAT_VECTOR:
         for chunk in column.chunks:
-            values = chunk.items.to_numpy(zero_copy_only=False)
+            values = to_numpy(chunk.items)
             if len(values) and not np.isfinite(values).all():
                 raise server_error(Code.INVALID_PARAMETER, f"sparse vector field {field.name} has non-finite values")
 
@@ -151,7 +152,7 @@ def _check_limits(field: FieldSchema, column: pa.ChunkedArray) -> None:
 def partition_slots(column: pa.ChunkedArray | pa.Array, count: int) -> np.ndarray:
     """For each row, the index of its partition among ``count`` hashed partitions."""
     if pa.types.is_integer(column.type):
-        values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64).view(np.uint64)
+        values = np.asarray(to_numpy(column), dtype=np.int64).view(np.uint64)
         with np.errstate(over="ignore"):
             mixed = values * _GOLDEN
         return ((mixed >> np.uint64(32)) % np.uint64(count)).astype(np.int64)

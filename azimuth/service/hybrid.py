@@ -19,7 +19,6 @@ from azimuth.service import checks
 from azimuth.service.context import ServiceContext
 from azimuth.service.filters import compile_for
 from azimuth.service.registry import handles
-from azimuth.types.arrays import to_numpy
 from azimuth.service.search import (
     anns_field,
     check_metric,
@@ -29,6 +28,7 @@ from azimuth.service.search import (
     query_vectors,
     spec_of,
 )
+from azimuth.types.arrays import to_numpy
 
 FUSION = ("rrf", "weighted")
 RESCORE = ("decay", "boost")
@@ -143,7 +143,7 @@ def entities_for(data: CollectionData, snapshot: Snapshot, keys: list, columns: 
     cols = columns if data.pk_name in columns else [data.pk_name, *columns]
     table = scans.lookup(snapshot, pks, data.arrow_schema, cols, data.pk_name)
     position = {k: i for i, k in enumerate(table.column(data.pk_name).to_pylist())}
-    return table.take(pa.array([position[k] for k in keys])).select(columns)
+    return table.take(pa.array(np.array([position[k] for k in keys], dtype=np.int64))).select(columns)
 
 
 @handles(ops.HybridSearch)

@@ -195,7 +195,7 @@ def stored_vectors(svc: ServiceContext, meta: CollectionMeta, data: CollectionDa
     missing = [k for k in ids if k not in found]
     if missing:
         raise server_error(Code.INVALID_PARAMETER, f"search by ids: primary keys not found: {missing[:10]}")
-    order = pa.array([found[k] for k in ids])
+    order = pa.array(np.array([found[k] for k in ids], dtype=np.int64))
     from azimuth.engine.vectors import column_array, vectors_of
 
     column = column_array(table.take(order), field.name)

@@ -24,9 +24,40 @@ def to_numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         buffer = values.buffers()[1]
         return np.frombuffer(buffer, dtype=dtype, count=values.offset + len(values))[values.offset:]
     if values.null_count == 0 and pa.types.is_boolean(kind):
-        bits = np.frombuffer(values.buffers()[1], dtype=np.uint8)
-        return np.unpackbits(bits, bitorder="little")[values.offset : values.offset + len(values)].astype(bool)
+        return _bits(values.buffers()[1], values.offset, len(values))
     return values.to_numpy(zero_copy_only=False)
+
+
+def filled(values: pa.Array | pa.ChunkedArray, fill: int | float | bool) -> np.ndarray:
+    """Numbers or booleans of a primitive or boolean array as numpy, nulls replaced by ``fill``.
+
+    Unlike ``pyarrow.compute.fill_null`` this never builds an Arrow scalar (which imports pandas)."""
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks == 1:
+            return filled(values.chunk(0), fill)
+        if values.num_chunks == 0:
+            return to_numpy(values)
+        return np.concatenate([filled(chunk, fill) for chunk in values.chunks])
+    if values.null_count == 0:
+        return to_numpy(values)
+    kind = values.type
+    n, offset = len(values), values.offset
+    validity, data = values.buffers()[0], values.buffers()[1]
+    if pa.types.is_boolean(kind):
+        out = _bits(data, offset, n)
+    else:
+        dtype = _numpy_dtype(kind)
+        if dtype is None:  # not a primitive layout (dates, decimals, ...): let Arrow convert it
+            import pyarrow.compute as pc
+
+            return to_numpy(pc.fill_null(values, fill))
+        out = np.frombuffer(data, dtype=dtype, count=offset + n)[offset:].copy()
+    out[~_bits(validity, offset, n)] = fill
+    return out
+
+
+def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")[offset : offset + n].astype(bool)
 
 
 def _numpy_dtype(kind: pa.DataType) -> np.dtype | None:

@@ -21,6 +21,7 @@ import orjson
 import pyarrow as pa
 
 from azimuth.errors import DataNotMatchException, DataTypeNotSupportException, ParamError
+from azimuth.types.arrays import to_numpy
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DataType
 from azimuth.types.rows_in import (
@@ -115,7 +116,7 @@ def float_matrix(
         if arr.values.null_count:
             raise _locate_float_row(spec, values, index_map)
         with np.errstate(over="ignore"):
-            mat = arr.values.to_numpy().astype(np.float32).reshape(len(values), spec.dim)
+            mat = to_numpy(arr.values).astype(np.float32).reshape(len(values), spec.dim)
     else:
         raise _locate_float_row(spec, values, index_map)
     _check_finite(spec, mat, index_map)

@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from azimuth.types.arrays import to_numpy
+from azimuth.types.arrays import filled, to_numpy
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DataType
 
@@ -30,7 +30,7 @@ def _combine(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 def _with_nulls(arr: pa.Array, values: list[Any]) -> list[Any]:
     if arr.null_count:
-        for i in np.flatnonzero(arr.is_null().to_numpy(zero_copy_only=False)).tolist():
+        for i in np.flatnonzero(to_numpy(arr.is_null())).tolist():
             values[i] = None
     return values
 
@@ -65,9 +65,9 @@ def _binary_vectors(arr: pa.Array, wrap: bool) -> list[Any]:
 
 
 def _sparse_vectors(arr: pa.Array, wrap: bool) -> list[Any]:
-    offsets = arr.offsets.to_numpy().tolist()
-    keys = arr.keys.to_numpy(zero_copy_only=False).tolist()
-    items = arr.items.to_numpy(zero_copy_only=False).tolist()
+    offsets = to_numpy(arr.offsets).tolist()
+    keys = to_numpy(arr.keys).tolist()
+    items = to_numpy(arr.items).tolist()
     out: list[Any] = [
         dict(zip(keys[s:e], items[s:e])) for s, e in zip(offsets[:-1], offsets[1:])
     ]
@@ -80,7 +80,7 @@ def _json(arr: pa.Array, wrap: bool) -> list[Any]:
 
 
 def _timestamps(arr: pa.Array, wrap: bool) -> list[Any]:
-    micros = arr.cast(pa.int64()).fill_null(0).to_numpy()
+    micros = filled(arr.cast(pa.int64()), 0)
     texts = np.datetime_as_string(micros.astype("datetime64[us]"), unit="us").tolist()
     out: list[Any] = [_rfc3339(t) for t in texts]
     return _with_nulls(arr, out)

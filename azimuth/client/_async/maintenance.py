@@ -6,7 +6,10 @@ Mixed into ``AsyncMilvusClient``; ``scripts/unasync.py`` generates the sync twin
 
 from __future__ import annotations
 
-import asyncio  # noqa: F401 (async client)
+# unasync: async-only
+import asyncio
+
+# unasync: end
 import copy
 import time  # noqa: F401 (sync client)
 import warnings

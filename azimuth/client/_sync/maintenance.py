@@ -7,7 +7,6 @@ Mixed into ``MilvusClient``; ``scripts/unasync.py`` generates the sync twin.
 
 from __future__ import annotations
 
-import asyncio  # noqa: F401 (async client)
 import copy
 import time  # noqa: F401 (sync client)
 import warnings

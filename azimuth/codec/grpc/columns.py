@@ -22,6 +22,7 @@ import pyarrow as pa
 from azimuth.codec.grpc import packing
 from azimuth.codec.grpc.proto import schema_pb2 as spb
 from azimuth.errors import Code, server_error
+from azimuth.types.arrays import filled, to_numpy
 from azimuth.types.arrow import META_FIELD, arrow_type
 from azimuth.types.enums import DataType
 
@@ -65,22 +66,22 @@ def bad_data(message: str) -> Exception:
 def _scalar_field(dtype: DataType, array: pa.Array) -> Any:
     """A ``ScalarField`` holding the non-null-filled values of ``array``."""
     if dtype == DataType.BOOL:
-        bits = np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=np.uint8)
+        bits = np.asarray(filled(array, False), dtype=np.uint8)
         return spb.ScalarField(bool_data=packing.packed_message(spb.BoolArray, bits.tobytes()))
     if dtype in _INT32_TYPES:
-        ints = array.fill_null(0).to_numpy(zero_copy_only=False)
+        ints = filled(array, 0)
         return spb.ScalarField(int_data=packing.varint_message(spb.IntArray, ints))
     if dtype == DataType.INT64:
-        longs = array.fill_null(0).to_numpy(zero_copy_only=False)
+        longs = filled(array, 0)
         return spb.ScalarField(long_data=packing.varint_message(spb.LongArray, longs))
     if dtype == DataType.TIMESTAMPTZ:
-        micros = array.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+        micros = filled(array.cast(pa.int64()), 0)
         return spb.ScalarField(timestamptz_data=packing.varint_message(spb.TimestamptzArray, micros))
     if dtype == DataType.FLOAT:
-        floats = array.fill_null(0).to_numpy(zero_copy_only=False)
+        floats = filled(array, 0)
         return spb.ScalarField(float_data=packing.fixed_message(spb.FloatArray, floats, "<f4"))
     if dtype == DataType.DOUBLE:
-        doubles = array.fill_null(0).to_numpy(zero_copy_only=False)
+        doubles = filled(array, 0)
         return spb.ScalarField(double_data=packing.fixed_message(spb.DoubleArray, doubles, "<f8"))
     if dtype in _TEXT_TYPES:
         return spb.ScalarField(string_data=spb.StringArray(data=array.fill_null("").to_pylist()))
@@ -97,7 +98,7 @@ def _array_field(column: ColumnType, array: pa.Array) -> Any:
     attr = _ARRAY_ATTRS.get(element)
     if attr is None:
         raise bad_data(f"ARRAY of {element.name} is not supported")
-    offsets = array.offsets.to_numpy()
+    offsets = to_numpy(array.offsets)
     flat = array.values
     rows = []
     for start, end in zip(offsets[:-1].tolist(), offsets[1:].tolist()):
@@ -106,10 +107,10 @@ def _array_field(column: ColumnType, array: pa.Array) -> Any:
 
 
 def _sparse_field(array: pa.Array) -> Any:
-    offsets = array.offsets.to_numpy()
+    offsets = to_numpy(array.offsets)
     pairs = np.empty(len(array.keys), dtype=[("index", "<u4"), ("value", "<f4")])
-    pairs["index"] = array.keys.to_numpy(zero_copy_only=False)
-    pairs["value"] = array.items.to_numpy(zero_copy_only=False)
+    pairs["index"] = to_numpy(array.keys)
+    pairs["value"] = to_numpy(array.items)
     raw = pairs.tobytes()
     contents = [raw[8 * a:8 * b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
     dim = int(pairs["index"].max()) + 1 if len(pairs) else 0
@@ -127,7 +128,7 @@ def _vector_field(column: ColumnType, array: pa.Array) -> Any:
         return spb.VectorField(dim=width * 8, binary_vector=raw)
     dim = array.type.list_size
     flat = array.flatten()
-    values = flat.to_numpy(zero_copy_only=False)
+    values = to_numpy(flat)
     if dtype == DataType.FLOAT_VECTOR:
         return spb.VectorField(dim=dim, float_vector=packing.fixed_message(spb.FloatArray, values, "<f4"))
     attr, _ = _BYTE_VECTORS[dtype]
@@ -143,7 +144,7 @@ def encode_column(name: str, column: ColumnType, array: pa.Array | pa.ChunkedArr
     out = spb.FieldData(type=int(dtype), field_name=name, field_id=column.field_id, is_dynamic=is_dynamic)
     valid: np.ndarray | None = None
     if array.null_count:
-        valid = array.is_valid().to_numpy(zero_copy_only=False)
+        valid = to_numpy(array.is_valid())
         out.valid_data.extend(valid.tolist())
     vector = int(dtype) >= 100
     if valid is not None and (vector or compact):

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from azimuth.codec.rest.errors import INSERT_DATA, rest_error
 from azimuth.errors import MilvusException
+from azimuth.types.arrays import filled, to_numpy
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DataType
 from azimuth.types.rows import ENCODERS, rows_to_table
@@ -198,7 +199,7 @@ def _column_values(spec: FieldSpec | None, column: pa.ChunkedArray, *, int64_str
         return texts if json_text else [None if t is None else orjson.loads(t) for t in texts]
     if dtype == DataType.FLOAT_VECTOR or dtype == DataType.INT8_VECTOR:
         dim = arr.type.list_size
-        flat = arr.values.slice(arr.offset * dim, len(arr) * dim).to_numpy(zero_copy_only=False)
+        flat = to_numpy(arr.values.slice(arr.offset * dim, len(arr) * dim))
         mat = np.ascontiguousarray(flat.reshape(len(arr), dim))
         out: list[Any] = list(mat) if dtype == DataType.FLOAT_VECTOR else mat.tolist()
         return _nulls(arr, out)
@@ -207,7 +208,7 @@ def _column_values(spec: FieldSpec | None, column: pa.ChunkedArray, *, int64_str
     if dtype == DataType.SPARSE_FLOAT_VECTOR:
         return [None if v is None else {str(k): x for k, x in v.items()} for v in decode_column(dtype, arr)]
     if dtype == DataType.FLOAT:
-        return _nulls(arr, list(arr.fill_null(0).to_numpy(zero_copy_only=False)))
+        return _nulls(arr, list(filled(arr, 0)))
     if dtype == DataType.ARRAY and spec is not None and spec.element is not None:
         values = arr.to_pylist()
         if int64_str and spec.element.dtype == DataType.INT64:
@@ -224,7 +225,7 @@ def _column_values(spec: FieldSpec | None, column: pa.ChunkedArray, *, int64_str
 
 def _nulls(arr: pa.Array, values: list[Any]) -> list[Any]:
     if arr.null_count:
-        mask = arr.is_null().to_numpy(zero_copy_only=False)
+        mask = to_numpy(arr.is_null())
         for i in np.flatnonzero(mask).tolist():
             values[i] = None
     return values

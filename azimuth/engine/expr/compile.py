@@ -43,6 +43,7 @@ from azimuth.engine.expr.vals import (
     validity,
 )
 from azimuth.errors import Code, server_error
+from azimuth.types.arrays import to_numpy
 from azimuth.types.arrow import META_FIELD
 
 if TYPE_CHECKING:
@@ -167,14 +168,14 @@ class _Evaluation:
         if arr is None:
             return self._null_vals()
         valid = validity(arr)
-        offsets = arr.offsets.to_numpy()
+        offsets = to_numpy(arr.offsets)
         lengths = offsets[1:] - offsets[:-1]
         has = lengths > v.index
         if valid is not None:
             has &= valid
         values = arr.values
         if len(values) == 0:
-            values = pa.array([None], values.type)
+            values = pa.nulls(1, values.type)
         idx = np.where(has, offsets[:-1] + v.index, 0)
         elems = values.take(pa.array(idx, pa.int64()))
         return from_arrow(elems, _dtype_kind(v.element_type), valid, has)
@@ -203,7 +204,7 @@ class _Evaluation:
             return Vals(0), np.zeros(0, np.int64), none, none
         assert src.element_type is not None
         flat = pc.list_flatten(arr)
-        parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+        parents = to_numpy(pc.list_parent_indices(arr)).astype(np.int64)
         valid = validity(arr)
         is_list = np.ones(self.n, bool) if valid is None else valid
         return from_arrow(flat, _dtype_kind(src.element_type), None, None), parents, is_list, valid

@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from azimuth.types.arrays import filled
+
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
@@ -74,16 +76,12 @@ def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 
 def _np_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    if arr.null_count:
-        arr = pc.fill_null(arr, False)
-    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(filled(arr, False), dtype=bool)
 
 
 def numeric_numpy(arr: pa.Array) -> np.ndarray:
     """Numbers of a primitive Arrow array as numpy (nulls as 0), zero-copy when possible."""
-    if arr.null_count:
-        arr = pc.fill_null(arr, 0)
-    return arr.to_numpy(zero_copy_only=False)
+    return filled(arr, 0)
 
 
 def validity(arr: pa.Array) -> np.ndarray | None:

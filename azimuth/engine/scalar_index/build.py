@@ -19,6 +19,7 @@ from azimuth.engine.scalar_index.index import FieldIndex
 from azimuth.engine.scalar_index.parts import NumericPart, Part, StringPart
 from azimuth.engine.scalar_index.paths import json_path_key, parse_json_path
 from azimuth.errors import Code, MilvusException, server_error
+from azimuth.types.arrays import to_numpy
 from azimuth.types.enums import FLOAT_TYPES, INTEGER_TYPES, STRING_TYPES, DataType
 
 INDEX_TYPES = ("INVERTED", "STL_SORT", "BITMAP", "TRIE", "AUTOINDEX")
@@ -82,7 +83,7 @@ def _combined(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 def _valid(arr: pa.Array) -> np.ndarray:
     if arr.null_count == 0:
         return np.ones(len(arr), dtype=bool)
-    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(to_numpy(arr.is_valid()), dtype=bool)
 
 
 def _typed_part(kind: str, arr: pa.Array, rows: np.ndarray) -> Part:
@@ -94,7 +95,7 @@ def _typed_part(kind: str, arr: pa.Array, rows: np.ndarray) -> Part:
         return StringPart.build(arr, rows)
     if kind == "ts":
         arr, kind = arr.cast(pa.int64()), "int"
-    values = arr.to_numpy(zero_copy_only=False)
+    values = to_numpy(arr)
     return NumericPart.build(kind, values, rows)
 
 
@@ -178,7 +179,7 @@ def build_scalar_index(
     n = len(arr)
     if dtype == DataType.ARRAY:
         flat = pc.list_flatten(arr)
-        parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+        parents = to_numpy(pc.list_parent_indices(arr)).astype(np.int64)
         part = _typed_part(kind.removeprefix("array:"), flat, parents)
         return FieldIndex(name, dtype, n, {part.kind: part}, is_array=True, list_rows=_valid(arr), params=params)
     part = _typed_part(kind, arr, np.arange(n, dtype=np.int64))

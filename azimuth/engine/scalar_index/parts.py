@@ -25,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from azimuth.types.arrays import to_numpy
+
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _LIST_LOOKUP_LIMIT = 64  # more string values than this: one hash lookup instead of binary searches
 Span = tuple[int, int]
@@ -200,7 +202,7 @@ class StringPart(Part):
         uniq = uniq.take(pc.array_sort_indices(uniq))
         if len(uniq):
             uniq = pa.concat_arrays([uniq])  # fresh buffers, offset 0
-        codes = pc.index_in(values, value_set=uniq).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = to_numpy(pc.index_in(values, value_set=uniq)).astype(np.int64)
         order = np.argsort(codes, kind="stable")
         counts = np.bincount(codes, minlength=len(uniq))
         bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -251,7 +253,7 @@ class StringPart(Part):
         keys = sorted({str(v) for v in values})
         if len(keys) > _LIST_LOOKUP_LIMIT:
             codes = pc.index_in(pa.array(keys, pa.large_string()), value_set=self.dictionary())
-            found = codes.drop_null().to_numpy(zero_copy_only=False)
+            found = to_numpy(codes.drop_null())
             return [self._code_span(int(c), int(c) + 1) for c in found]
         out = []
         for k in keys:
