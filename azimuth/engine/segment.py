@@ -175,6 +175,14 @@ class FixedSegment(Segment):
 
     _table: pa.Table
     _ts: np.ndarray
+    _keys: np.ndarray | None = None
+
+    def key_values(self) -> np.ndarray:
+        """The primary-key column as numpy (integer keys: a zero-copy view), computed once."""
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = to_numpy(self._table.column(self.pk_name))
+        return keys
 
     @property
     def table(self) -> pa.Table:

@@ -94,7 +94,7 @@ def query_vectors(field, data: Any) -> Any:
                                                        "vectors (a 2-D array), got a flat vector")
         if arr.shape[1] != dim:
             raise _dim_error(field, arr.shape[1])
-        if arr.dtype.kind == "f" and not np.isfinite(arr.astype(np.float32)).all():
+        if arr.dtype.kind == "f" and not np.isfinite(arr if arr.dtype == np.float32 else arr.astype(np.float32)).all():
             raise server_error(Code.INVALID_PARAMETER, "query vectors contain NaN or Inf")
         return arr
     raise server_error(Code.INVALID_PARAMETER, f"cannot search field {field.name} of type {dtype.name}")
@@ -207,11 +207,14 @@ def stored_vectors(svc: ServiceContext, meta: CollectionMeta, data: CollectionDa
 
 def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.Candidates, plan: OutputPlan,
                 pk_in_entity: bool, offset: int, round_decimal: int) -> ops.SearchHits:
-    segs, rows, dist = cands.segments[:, offset:], cands.rows[:, offset:], cands.distances[:, offset:]
+    segs, rows, dist = cands.segments, cands.rows, cands.distances
+    if offset:
+        segs, rows, dist = segs[:, offset:], rows[:, offset:], dist[:, offset:]
     nq = segs.shape[0]
     valid = segs >= 0
-    flat_seg = segs[valid]
-    flat_row = rows[valid]
+    full = bool(valid.all())  # the usual case: every query found k hits, nothing to mask out
+    flat_seg = segs.reshape(-1) if full else segs[valid]
+    flat_row = rows.reshape(-1) if full else rows[valid]
     columns = plan.columns if plan.columns else [data.pk_name]
     if data.pk_name not in columns:
         columns = [data.pk_name, *columns]
@@ -224,14 +227,16 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
         pks = _keys_of(snapshot, data.pk_name, flat_seg, flat_row)
     if round_decimal is not None and round_decimal >= 0:
         dist = np.round(dist.astype(np.float64), round_decimal)
-    counts = valid.sum(axis=1)
-    bounds = np.concatenate([[0], np.cumsum(counts)])
+    if full:
+        bounds = list(range(0, len(pks) + 1, segs.shape[1] or 1)) if segs.shape[1] else [0] * (nq + 1)
+    else:
+        bounds = np.concatenate([[0], np.cumsum(valid.sum(axis=1))]).tolist()
     ids, distances, entities = [], [], []
     entity_columns = [c for c in columns if c != data.pk_name or pk_in_entity]
     for q in range(nq):
-        lo, hi = int(bounds[q]), int(bounds[q + 1])
+        lo, hi = bounds[q], bounds[q + 1]
         q_ids = pks[lo:hi]
-        q_dist = dist[q][valid[q]]
+        q_dist = dist[q] if full else dist[q][valid[q]]
         keep = _first_occurrences(q_ids)
         ids.append(q_ids[keep] if keep is not None else q_ids)
         distances.append(q_dist[keep] if keep is not None else q_dist)
@@ -245,11 +250,19 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
 
 def _keys_of(snapshot: Snapshot, pk_name: str, segs: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Integer primary keys of hits ``(segs[i], rows[i])``, read from zero-copy views of the key columns."""
+    if len(segs) and (segs == segs[0]).all():  # the usual case: every hit in one segment
+        return _segment_keys(snapshot.segments[int(segs[0])], pk_name)[rows]
     out = np.empty(len(segs), dtype=np.int64)
     for number in np.unique(segs).tolist():
         where = segs == number
-        out[where] = to_numpy(snapshot.segments[number].table.column(pk_name))[rows[where]]
+        out[where] = _segment_keys(snapshot.segments[number], pk_name)[rows[where]]
     return out
+
+
+def _segment_keys(segment: Any, pk_name: str) -> np.ndarray:
+    if hasattr(segment, "key_values"):
+        return segment.key_values()
+    return to_numpy(segment.table.column(pk_name))
 
 
 def _first_occurrences(values: np.ndarray) -> np.ndarray | None:
