@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from azimuth.engine.catalog import CollectionMeta, SegmentMeta
-from azimuth.engine.segment import GrowingSegment, SealedSegment, Segment, TS_COLUMN, write_segment
+from azimuth.engine.segment import TS_COLUMN, GrowingSegment, SealedSegment, Segment, write_segment
 from azimuth.types.arrow import META_FIELD, arrow_type
 from azimuth.types.enums import DataType
 from azimuth.types.schema import CollectionSchema

@@ -10,11 +10,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from azimuth.types.arrays import from_numpy, to_numpy
 from azimuth.engine.collection import Snapshot
 from azimuth.engine.segment import Segment
+from azimuth.types.arrays import from_numpy, pc, to_numpy
 
 Predicate = Callable[..., np.ndarray]  # (table, scalar indexes by field/path key) -> bool mask
 

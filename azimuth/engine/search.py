@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from azimuth.engine.collection import Snapshot
 from azimuth.engine.segment import SealedSegment, Segment

@@ -16,12 +16,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from azimuth.types.arrays import from_numpy, to_numpy
 from azimuth.engine.clock import MAX_TS
 from azimuth.engine.storage.files import fsync_dir
 from azimuth.errors import Code, StorageError
+from azimuth.types.arrays import from_numpy, pc, to_numpy
 
 TS_COLUMN = "$ts"
 DATA_FILE = "data.arrow"

@@ -10,7 +10,6 @@ the collection changes.
 
 from __future__ import annotations
 
-import math
 import re
 import zlib
 from collections import Counter

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from azimuth.types.arrays import to_numpy
+from azimuth.types.arrays import to_numpy, valid_mask
 from azimuth.types.enums import DataType
 
 SPARSE_LIMIT = (1 << 32) - 1  # sparse indexes are uint32 below this bound
@@ -55,4 +55,4 @@ def null_mask(array: pa.Array) -> np.ndarray | None:
     """Rows whose vector is null (nullable vector fields), or None when there are none."""
     if array.null_count == 0:
         return None
-    return np.asarray(to_numpy(array.is_null()), dtype=bool)
+    return ~valid_mask(array)

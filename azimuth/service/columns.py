@@ -8,10 +8,9 @@ import zlib
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from azimuth.errors import Code, server_error
-from azimuth.types.arrays import to_numpy
+from azimuth.types.arrays import pc, to_numpy, valid_mask
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DENSE_VECTOR_TYPES, STRING_TYPES, DataType
 from azimuth.types.schema import CollectionSchema, FieldSchema
@@ -74,7 +73,7 @@ def complete_table(
             if field.default_value is not None:
                 column = pc.fill_null(column, _default_scalar(field, expected, 1)[0])
             elif not field.nullable:
-                row = int(np.flatnonzero(to_numpy(column.is_null()))[0])
+                row = int(np.flatnonzero(~valid_mask(column))[0])
                 raise server_error(Code.INVALID_PARAMETER, f"the value of field {field.name} at row {row} is null "
                                                            "but the field is not nullable")
         _check_limits(field, column)

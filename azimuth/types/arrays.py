@@ -6,8 +6,27 @@ milliseconds; the engine's hot and start-up paths use these readers instead.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow.compute as pc
+else:
+
+    class _LazyCompute:
+        """``pyarrow.compute``, imported on first use: the module builds hundreds of Python wrappers at import
+        (tens of milliseconds and megabytes) that a process serving plain vector searches never needs."""
+
+        def __getattr__(self, name: str) -> Any:
+            import pyarrow.compute as module
+
+            value = getattr(module, name)
+            setattr(self, name, value)  # later lookups are plain attribute reads
+            return value
+
+    pc = _LazyCompute()
 
 
 def to_numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -54,6 +73,23 @@ def filled(values: pa.Array | pa.ChunkedArray, fill: int | float | bool) -> np.n
         out = np.frombuffer(data, dtype=dtype, count=offset + n)[offset:].copy()
     out[~_bits(validity, offset, n)] = fill
     return out
+
+
+def valid_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Bool mask of the non-null entries, read from the validity bitmap (no compute kernel)."""
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks == 1:
+            return valid_mask(values.chunk(0))
+        return np.concatenate([valid_mask(c) for c in values.chunks]) if values.num_chunks else np.ones(0, bool)
+    n = len(values)
+    if values.null_count == 0:
+        return np.ones(n, dtype=bool)
+    if values.null_count == n:
+        return np.zeros(n, dtype=bool)
+    bitmap = values.buffers()[0]
+    if bitmap is None:  # layouts without a validity bitmap (unions, ...)
+        return to_numpy(pc.is_valid(values))
+    return _bits(bitmap, values.offset, n)
 
 
 def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:

@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import chain
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from azimuth.errors import DataNotMatchException, MilvusException, ParamError, invalid_parameter
-from azimuth.types.enums import DataType
+from azimuth.types.arrays import pc
 from azimuth.types.arrow import arrow_type
+from azimuth.types.enums import DataType
+
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:

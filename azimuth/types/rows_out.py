@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from azimuth.types.arrays import filled, to_numpy
+from azimuth.types.arrays import filled, to_numpy, valid_mask
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DataType
 
@@ -30,7 +30,7 @@ def _combine(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 def _with_nulls(arr: pa.Array, values: list[Any]) -> list[Any]:
     if arr.null_count:
-        for i in np.flatnonzero(to_numpy(arr.is_null())).tolist():
+        for i in np.flatnonzero(~valid_mask(arr)).tolist():
             values[i] = None
     return values
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 from azimuth.codec.grpc import packing
 from azimuth.codec.grpc.proto import schema_pb2 as spb
 from azimuth.errors import Code, server_error
-from azimuth.types.arrays import filled, to_numpy
+from azimuth.types.arrays import filled, to_numpy, valid_mask
 from azimuth.types.arrow import META_FIELD, arrow_type
 from azimuth.types.enums import DataType
 
@@ -144,7 +144,7 @@ def encode_column(name: str, column: ColumnType, array: pa.Array | pa.ChunkedArr
     out = spb.FieldData(type=int(dtype), field_name=name, field_id=column.field_id, is_dynamic=is_dynamic)
     valid: np.ndarray | None = None
     if array.null_count:
-        valid = to_numpy(array.is_valid())
+        valid = valid_mask(array)
         out.valid_data.extend(valid.tolist())
     vector = int(dtype) >= 100
     if valid is not None and (vector or compact):

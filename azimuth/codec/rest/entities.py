@@ -14,7 +14,7 @@ from azimuth.codec.rest import schema as rs
 from azimuth.codec.rest import values
 from azimuth.codec.rest.body import RestRequest
 from azimuth.codec.rest.collections import NAME, named, not_found_describe
-from azimuth.codec.rest.errors import INSERT_DATA, MISSING_PARAMS, PK_TYPE, rest_error, unsupported
+from azimuth.codec.rest.errors import MISSING_PARAMS, PK_TYPE, rest_error, unsupported
 from azimuth.codec.rest.table import Run, client, route
 from azimuth.errors import Code, MilvusException, server_error
 from azimuth.ops import collection as c

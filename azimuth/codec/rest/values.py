@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from azimuth.codec.rest.errors import INSERT_DATA, rest_error
 from azimuth.errors import MilvusException
-from azimuth.types.arrays import filled, to_numpy
+from azimuth.types.arrays import filled, to_numpy, valid_mask
 from azimuth.types.arrow import META_FIELD
 from azimuth.types.enums import DataType
 from azimuth.types.rows import ENCODERS, rows_to_table
@@ -225,7 +225,7 @@ def _column_values(spec: FieldSpec | None, column: pa.ChunkedArray, *, int64_str
 
 def _nulls(arr: pa.Array, values: list[Any]) -> list[Any]:
     if arr.null_count:
-        mask = to_numpy(arr.is_null())
+        mask = ~valid_mask(arr)
         for i in np.flatnonzero(mask).tolist():
             values[i] = None
     return values

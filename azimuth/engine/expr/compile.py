@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from azimuth.engine.expr import ast as A
 from azimuth.engine.expr import indexed, jsoncol
@@ -43,7 +42,7 @@ from azimuth.engine.expr.vals import (
     validity,
 )
 from azimuth.errors import Code, server_error
-from azimuth.types.arrays import to_numpy
+from azimuth.types.arrays import pc, to_numpy
 from azimuth.types.arrow import META_FIELD
 
 if TYPE_CHECKING:

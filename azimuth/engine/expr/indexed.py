@@ -19,8 +19,8 @@ import pyarrow as pa
 
 from azimuth.engine.expr import ast as A
 from azimuth.engine.expr.strings import like_tokens
-from azimuth.engine.expr.vals import _np_bool
 from azimuth.engine.scalar_index.paths import json_path_key
+from azimuth.types.arrays import valid_mask
 
 if TYPE_CHECKING:
     from azimuth.engine.scalar_index import ScalarIndex
@@ -48,7 +48,7 @@ def _validity(table: pa.Table, src: A.Column | A.JsonPath) -> np.ndarray | None:
     col = table.column(src.name if isinstance(src, A.Column) else src.field)
     if col.null_count == 0:
         return None
-    return np.concatenate([_np_bool(c.is_valid()) for c in col.chunks])
+    return valid_mask(col)
 
 
 def _is_literal(v: Any) -> bool:

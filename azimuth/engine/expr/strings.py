@@ -12,10 +12,10 @@ import re
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from azimuth.engine.expr.bind import like_to_regex
 from azimuth.engine.expr.vals import Vals, _np_bool
+from azimuth.types.arrays import pc
 
 
 def like_tokens(pattern: str) -> list[tuple[str, str]]:

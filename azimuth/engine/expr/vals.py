@@ -18,14 +18,13 @@ from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from azimuth.types.arrays import filled
+from azimuth.types.arrays import filled, pc, valid_mask
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
-_PC_OPS = {"==": pc.equal, "<": pc.less, "<=": pc.less_equal, ">": pc.greater, ">=": pc.greater_equal}
+_PC_OPS = {"==": "equal", "<": "less", "<=": "less_equal", ">": "greater", ">=": "greater_equal"}  # pc functions
 
 
 @dataclass
@@ -85,14 +84,14 @@ def numeric_numpy(arr: pa.Array) -> np.ndarray:
 
 
 def validity(arr: pa.Array) -> np.ndarray | None:
-    return None if arr.null_count == 0 else _np_bool(arr.is_valid())
+    return None if arr.null_count == 0 else valid_mask(arr)
 
 
 def from_arrow(arr: pa.Array, kind: str, valid: np.ndarray | None, mask: np.ndarray | None) -> Vals:
     """Wrap a primitive Arrow array of ``kind`` (int/float/str/bool/ts) as a one-component :class:`Vals`."""
     n = len(arr)
     if arr.null_count:
-        mask = _and(mask, _np_bool(arr.is_valid()))
+        mask = _and(mask, valid_mask(arr))
     if kind == "ts":
         arr = arr.cast(pa.int64())
         kind = "int"
@@ -167,7 +166,7 @@ def compare_literal(v: Vals, op: str, lit: Any) -> np.ndarray:
         return out
     if isinstance(lit, str):
         if v.strs is not None:
-            out |= _np_bool(_PC_OPS[op](v.strs.data, pa.scalar(lit, pa.string()))) & v.mask_of(v.strs)
+            out |= _np_bool(getattr(pc, _PC_OPS[op])(v.strs.data, pa.scalar(lit, pa.string()))) & v.mask_of(v.strs)
         return out
     if isinstance(lit, list):
         if v.others is not None and op == "==":
@@ -191,7 +190,7 @@ def compare_vals(a: Vals, op: str, b: Vals) -> np.ndarray:
             x, y = pa_.data.astype(np.float64), pb.data.astype(np.float64)
         out |= f(x, y) & m
     if a.strs is not None and b.strs is not None:
-        out |= _np_bool(_PC_OPS[op](a.strs.data, b.strs.data)) & a.mask_of(a.strs) & b.mask_of(b.strs)
+        out |= _np_bool(getattr(pc, _PC_OPS[op])(a.strs.data, b.strs.data)) & a.mask_of(a.strs) & b.mask_of(b.strs)
     if op == "==":
         for pa_, pb in ((a.bools, b.bools),):
             if pa_ is not None and pb is not None:

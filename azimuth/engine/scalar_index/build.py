@@ -13,13 +13,12 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from azimuth.engine.scalar_index.index import FieldIndex
 from azimuth.engine.scalar_index.parts import NumericPart, Part, StringPart
 from azimuth.engine.scalar_index.paths import json_path_key, parse_json_path
 from azimuth.errors import Code, MilvusException, server_error
-from azimuth.types.arrays import to_numpy
+from azimuth.types.arrays import pc, to_numpy, valid_mask
 from azimuth.types.enums import FLOAT_TYPES, INTEGER_TYPES, STRING_TYPES, DataType
 
 INDEX_TYPES = ("INVERTED", "STL_SORT", "BITMAP", "TRIE", "AUTOINDEX")
@@ -83,7 +82,7 @@ def _combined(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 def _valid(arr: pa.Array) -> np.ndarray:
     if arr.null_count == 0:
         return np.ones(len(arr), dtype=bool)
-    return np.asarray(to_numpy(arr.is_valid()), dtype=bool)
+    return valid_mask(arr)
 
 
 def _typed_part(kind: str, arr: pa.Array, rows: np.ndarray) -> Part:

@@ -23,9 +23,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from azimuth.types.arrays import to_numpy
+from azimuth.types.arrays import pc, to_numpy
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _LIST_LOOKUP_LIMIT = 64  # more string values than this: one hash lookup instead of binary searches
