@@ -1,9 +1,11 @@
 """The catalog: databases, collections (schema, properties, partitions, aliases, index definitions, load state)
 and the manifest of sealed segments, persisted as one JSON document replaced atomically.
 
-Invariants: ids (databases, collections, partitions, segments) are never reused; a collection's ``flushed_ts``
-says that every WAL record of that collection with a timestamp at or below it is already in its sealed segments
-(and their delete files), so recovery replays only newer records.
+Invariants: ids (databases, collections, partitions, segments, a collection's field ids) are never reused; a
+stored schema carries its field ids (``schema_io.stamp_field_ids``), and a schema stored without them is given,
+on load, the ids it has always been described with. A collection's ``flushed_ts`` says that every WAL record of
+that collection with a timestamp at or below it is already in its sealed segments (and their delete files), so
+recovery replays only newer records.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from azimuth.engine.storage.files import read_json, write_json_atomic
+from azimuth.types.schema_io import stamp_storage_ids
 
 CATALOG_FILE = "catalog.json"
 DEFAULT_PARTITION = "_default"
@@ -184,6 +187,7 @@ class Catalog:
             self.databases[db["name"]] = DatabaseMeta(**db)
         for raw in document["collections"]:
             raw = dict(raw)
+            raw["schema"] = stamp_storage_ids(raw["schema"])  # catalogs written before field ids were stored
             raw["partitions"] = [PartitionMeta(**p) for p in raw["partitions"]]
             raw["indexes"] = [IndexMeta(**i) for i in raw["indexes"]]
             raw["segments"] = [SegmentMeta(**s) for s in raw["segments"]]

@@ -22,7 +22,7 @@ from azimuth.service.context import ServiceContext
 from azimuth.service.registry import handles
 from azimuth.types.enums import DataType, FunctionType
 from azimuth.types.schema import CollectionSchema
-from azimuth.types.schema_io import assign_field_ids
+from azimuth.types.schema_io import assign_field_ids, stamp_field_ids
 
 DEFAULT_GROUP = "__default_resource_group"
 DEFAULT_CAPACITY = 1000000
@@ -228,6 +228,7 @@ def _schema_change(svc: ServiceContext, op: Any, ctx: CallContext, change: Any) 
         meta = checks.collection(engine, checks.db_of(op.db_name, ctx), op.collection_name)
         schema = CollectionSchema.from_storage(copy.deepcopy(meta.schema))
         change(meta, schema)
+        stamp_field_ids(schema)  # kept ids stay; added fields get the largest id ever used + 1
         meta.schema = schema.to_storage()
         meta.schema_version += 1
         meta.updated_ts = engine.clock.allocate()
@@ -335,6 +336,7 @@ def _add_function_field(svc: ServiceContext, op: ops.AlterCollectionSchema, ctx:
             raise server_error(Code.INVALID_PARAMETER, f"function {function.name} already exists")
         added = copy.deepcopy(field)
         added.is_function_output = True
+        added._field_id = None  # assigned by _schema_change
         schema._fields.append(added)
         schema._functions.append(function)
         _check_function(schema, function)

@@ -15,8 +15,9 @@ from azimuth.service.context import ServiceContext
 from azimuth.service.indexes import create_index_on
 from azimuth.service.registry import handles
 from azimuth.service.schema_checks import check_new_field, check_schema
-from azimuth.types.enums import LoadState, VECTOR_TYPES
+from azimuth.types.enums import VECTOR_TYPES, LoadState
 from azimuth.types.schema import CollectionSchema
+from azimuth.types.schema_io import stamp_field_ids
 
 DEFAULT_PARTITION_KEY_PARTITIONS = 16
 
@@ -38,6 +39,7 @@ def create_collection(svc: ServiceContext, op: ops.CreateCollection, ctx: CallCo
         raise server_error(Code.INVALID_PARAMETER, "a schema is required to create a collection")
     schema = copy.deepcopy(op.schema)
     check_schema(schema)
+    stamp_field_ids(schema, fresh=True)  # ids sent with the schema are ignored, as Milvus does
     with engine.ddl() as catalog:
         checks.database(engine, db_name)
         existing = catalog.find_by_name(db_name, op.collection_name)
@@ -180,6 +182,7 @@ def add_collection_field(svc: ServiceContext, op: ops.AddCollectionField, ctx: C
         schema = CollectionSchema.from_storage(meta.schema)
         check_new_field(schema, op.field_schema)
         schema.add_field(op.field_schema.name, op.field_schema.dtype, **_field_kwargs(op.field_schema))
+        stamp_field_ids(schema)  # the new field gets the largest id ever used + 1
         meta.schema = schema.to_storage()
         meta.schema_version += 1
         meta.updated_ts = engine.clock.allocate()

@@ -123,6 +123,7 @@ class FieldSchema:
         self._parse_type_params()
         self.is_function_output: bool = False
         self.external_field: str = kwargs.get("external_field", "")
+        self._field_id: int | None = None  # assigned by the server (schema_io.stamp_field_ids)
 
     def _parse_type_params(self) -> None:
         if self._dtype not in _TYPES_WITH_PARAMS:
@@ -241,6 +242,7 @@ class StructFieldSchema:
         self._type_params: dict[str, Any] = {}
         self._nullable = nullable
         self.max_capacity: int | None = None
+        self._field_id: int | None = None  # assigned by the server (schema_io.stamp_field_ids)
 
     def add_field(self, field_name: str, datatype: DataType | int, **kwargs: Any) -> StructFieldSchema:
         if datatype in (DataType.ARRAY, DataType._ARRAY_OF_VECTOR, DataType.STRUCT):

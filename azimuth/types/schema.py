@@ -64,6 +64,7 @@ class CollectionSchema:
         self._primary_field: FieldSchema | None = None
         self._partition_key_field: FieldSchema | None = None
         self._clustering_key_field: FieldSchema | None = None
+        self._max_field_id: int | None = None  # largest field id ever assigned (schema_io.stamp_field_ids)
         self._functions: list[Function] = []
         if functions:
             if not isinstance(functions, list):

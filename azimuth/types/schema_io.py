@@ -8,9 +8,16 @@ round trip. It carries ``"format": 1``.
 Describe form (``describe_fields``): what pymilvus's ``describe_collection`` returns from a Milvus server for the
 same schema. Type params travel to Milvus as strings (JSON-encoded unless already str) and come back as strings,
 except ``dim`` (int), ``max_length`` (int on VARCHAR/ARRAY), ``max_capacity`` (int on arrays) and
-``mmap_enabled`` (bool). Field ids follow Milvus's assignment: 100, 101, ... over the regular fields in schema
-order, then one id for the hidden ``$meta`` field when dynamic fields are enabled (not listed), then each struct
-field followed by its sub-fields. Function ids start at 100 too. ARRAY<STRUCT> fields are appended in the shape
+``mmap_enabled`` (bool). Function ids start at 100.
+
+Field ids (:func:`assign_field_ids`) are assigned once, as Milvus does, and never change. A schema whose fields
+carry no ids (a client-built schema, a catalog written before ids were stored) gets Milvus's create-time
+assignment: 100, 101, ... over the regular fields in schema order, then one id for the hidden ``$meta`` field when
+dynamic fields are enabled (not listed), then each struct field followed by its sub-fields.
+:func:`stamp_field_ids` records those ids on the field objects (``_field_id``) and the largest id ever used on the
+schema (``_max_field_id``, the ``$meta`` id included); the storage form keeps both (``"field_id"`` per field,
+struct and sub-field, ``"max_field_id"`` on the schema). A field added later gets ``_max_field_id + 1``; a dropped
+field takes its id with it and the id is never reused. ARRAY<STRUCT> fields are appended in the shape
 ``MilvusClient.describe_collection`` gives them (``type`` ARRAY, ``element_type`` STRUCT, ``params``
 ``{"max_capacity": n}``, sub-fields under ``struct_fields``), which ``CollectionSchema.construct_from_dict``
 reads back. ``default_value`` is a
@@ -102,6 +109,8 @@ def field_to_storage(field: FieldSchema) -> dict[str, Any]:
     out["element_type"] = plain(field.element_type)
     out["external_field"] = field.external_field or ""
     out["default_value"] = _value_to_storage(field.default_value)
+    if _field_id(field) is not None:
+        out["field_id"] = _field_id(field)
     return out
 
 
@@ -120,6 +129,7 @@ def field_from_storage(raw: Mapping[str, Any]) -> FieldSchema:
     field.element_type = DataType(element) if element is not None else None
     field.external_field = raw.get("external_field", "")
     field.default_value = _value_from_storage(raw.get("default_value"))
+    field._field_id = _id_or_none(raw.get("field_id"))
     return field
 
 
@@ -131,6 +141,7 @@ def struct_to_storage(struct: StructFieldSchema) -> dict[str, Any]:
         "max_capacity": plain(struct.max_capacity),
         "params": plain(struct.params),
         "fields": [field_to_storage(f) for f in struct.fields],
+        **({"field_id": _field_id(struct)} if _field_id(struct) is not None else {}),
     }
 
 
@@ -142,6 +153,7 @@ def struct_from_storage(raw: Mapping[str, Any]) -> StructFieldSchema:
     struct.max_capacity = raw.get("max_capacity")
     struct._type_params = dict(raw.get("params") or {})
     struct._fields = [field_from_storage(f) for f in raw.get("fields", [])]
+    struct._field_id = _id_or_none(raw.get("field_id"))
     return struct
 
 
@@ -170,7 +182,7 @@ def function_from_storage(raw: Mapping[str, Any]) -> Function:
 def schema_to_storage(schema: CollectionSchema) -> dict[str, Any]:
     """The lossless JSON form of ``schema`` (inverse: :func:`schema_from_storage`)."""
     kwargs = {str(k): plain(v) for k, v in schema._kwargs.items()}
-    return {
+    out: dict[str, Any] = {
         "format": STORAGE_FORMAT,
         "description": schema.description,
         "auto_id": bool(schema.auto_id),
@@ -183,6 +195,10 @@ def schema_to_storage(schema: CollectionSchema) -> dict[str, Any]:
         "struct_fields": [struct_to_storage(s) for s in schema.struct_fields],
         "functions": [function_to_storage(f) for f in schema.functions],
     }
+    max_id = getattr(schema, "_max_field_id", None)
+    if max_id is not None:
+        out["max_field_id"] = int(max_id)
+    return out
 
 
 def schema_from_storage(raw: Mapping[str, Any]) -> CollectionSchema:
@@ -198,6 +214,7 @@ def schema_from_storage(raw: Mapping[str, Any]) -> CollectionSchema:
     schema._fields = [field_from_storage(f) for f in raw.get("fields", [])]
     schema._struct_fields = [struct_from_storage(s) for s in raw.get("struct_fields", [])]
     schema._functions = [function_from_storage(f) for f in raw.get("functions", [])]
+    schema._max_field_id = _id_or_none(raw.get("max_field_id"))
     schema._primary_field = next((f for f in schema._fields if f.is_primary), None)
     schema._partition_key_field = next((f for f in schema._fields if f.is_partition_key), None)
     schema._clustering_key_field = next((f for f in schema._fields if f.is_clustering_key), None)
@@ -274,24 +291,95 @@ def _field_dict(
     return out
 
 
-def assign_field_ids(schema: CollectionSchema, field_ids: Mapping[str, int] | None = None) -> dict[str, int]:
-    """Milvus's field ids by name (struct sub-fields as ``"struct[sub]"``); ``field_ids`` entries win."""
-    ids: dict[str, int] = {}
-    next_id = FIRST_FIELD_ID
-    for field in schema.fields:
-        ids[field.name] = next_id
-        next_id += 1
-    if schema.enable_dynamic_field:
-        next_id += 1
+def _field_id(field: Any) -> int | None:
+    """The id stored on a field, struct or sub-field object (None when it has none yet)."""
+    value = field.__dict__.get("_field_id")
+    return int(value) if value else None
+
+
+def _id_or_none(value: Any) -> int | None:
+    return int(value) if value else None
+
+
+def _id_holders(schema: CollectionSchema) -> list[tuple[str, Any]]:
+    """Every object that owns a field id, keyed as in :func:`assign_field_ids`, in Milvus's creation order."""
+    out: list[tuple[str, Any]] = [(field.name, field) for field in schema.fields]
     for struct in schema.struct_fields:
-        ids[struct.name] = next_id
-        next_id += 1
-        for sub in struct.fields:
-            ids[f"{struct.name}[{sub.name}]"] = next_id
+        out.append((struct.name, struct))
+        out.extend((f"{struct.name}[{sub.name}]", sub) for sub in struct.fields)
+    return out
+
+
+def _resolve_field_ids(schema: CollectionSchema) -> tuple[dict[str, int], int]:
+    """``(ids by key, largest id used)``: stored ids where present, Milvus's create-time assignment when no field
+    has one, and ``max + 1, max + 2, ...`` (in schema order) for fields added since the ids were stamped."""
+    holders = _id_holders(schema)
+    stored = {key: _field_id(obj) for key, obj in holders}
+    high = getattr(schema, "_max_field_id", None) or 0
+    ids: dict[str, int] = {}
+    if not any(stored.values()) and not high:
+        next_id = FIRST_FIELD_ID
+        for field in schema.fields:
+            ids[field.name] = next_id
             next_id += 1
+        if schema.enable_dynamic_field:
+            next_id += 1  # the hidden $meta field
+        for struct in schema.struct_fields:
+            ids[struct.name] = next_id
+            next_id += 1
+            for sub in struct.fields:
+                ids[f"{struct.name}[{sub.name}]"] = next_id
+                next_id += 1
+        return ids, next_id - 1
+    high = max([high, FIRST_FIELD_ID - 1, *(v for v in stored.values() if v)])
+    for key, _ in holders:
+        value = stored[key]
+        if value is None:
+            high += 1
+            value = high
+        ids[key] = value
+    return ids, high
+
+
+def assign_field_ids(schema: CollectionSchema, field_ids: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Field ids by name (struct sub-fields as ``"struct[sub]"``): the ids stored on the schema's fields, Milvus's
+    create-time assignment for a schema without ids (see the module docstring); ``field_ids`` entries win."""
+    ids, _ = _resolve_field_ids(schema)
     if field_ids:
         ids.update(field_ids)
     return ids
+
+
+def stamp_field_ids(schema: CollectionSchema, *, fresh: bool = False) -> None:
+    """Record :func:`assign_field_ids` on every field, struct and sub-field of ``schema`` and raise its high-water
+    mark (``_max_field_id``), so fields without an id get the next unused ones. ``fresh`` first forgets every id
+    (a schema about to become a new collection: Milvus ignores ids sent with it)."""
+    if fresh:
+        for _, obj in _id_holders(schema):
+            obj._field_id = None
+        schema._max_field_id = None
+    ids, high = _resolve_field_ids(schema)
+    for key, obj in _id_holders(schema):
+        obj._field_id = ids[key]
+    schema._max_field_id = high
+
+
+def stamp_storage_ids(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored schema with field ids: ``raw`` itself when it has them, else a copy given the ids that
+    :func:`assign_field_ids` has always computed for it (catalogs written before ids were stored)."""
+    if raw.get("max_field_id"):
+        return dict(raw)
+    schema = schema_from_storage(raw)
+    stamp_field_ids(schema)
+    stamped = dict(raw)
+    stamped["fields"] = [{**f, "field_id": schema.fields[i]._field_id} for i, f in enumerate(raw.get("fields", []))]
+    stamped["struct_fields"] = [
+        {**s, "field_id": struct._field_id,
+         "fields": [{**f, "field_id": struct.fields[j]._field_id} for j, f in enumerate(s.get("fields", []))]}
+        for s, struct in zip(raw.get("struct_fields", []), schema.struct_fields, strict=True)
+    ]
+    stamped["max_field_id"] = schema._max_field_id
+    return stamped
 
 
 def describe_fields(schema: CollectionSchema, field_ids: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
@@ -369,4 +457,6 @@ __all__ = [
     "plain",
     "schema_from_storage",
     "schema_to_storage",
+    "stamp_field_ids",
+    "stamp_storage_ids",
 ]

@@ -170,6 +170,61 @@ def test_errors(client):
     assert client.get_server_version().startswith("v2.6")
 
 
+def _field_id_story(client, data_type, function_cls, function_type) -> list:
+    """Create a,b,c,d (+ vector v, BM25 c → d, struct st), drop b, add e, drop e by id, add f; the ids seen."""
+    schema = client.create_schema(enable_dynamic_field=True)
+    schema.add_field("a", data_type.INT64, is_primary=True)
+    schema.add_field("b", data_type.VARCHAR, max_length=20, nullable=True)
+    schema.add_field("c", data_type.VARCHAR, max_length=200, enable_analyzer=True)
+    schema.add_field("d", data_type.SPARSE_FLOAT_VECTOR)
+    schema.add_field("v", data_type.FLOAT_VECTOR, dim=4)
+    struct = client.create_struct_field_schema()
+    struct.add_field("x", data_type.INT32)
+    schema.add_field("st", data_type.ARRAY, element_type=data_type.STRUCT, struct_schema=struct, max_capacity=2)
+    schema.add_function(function_cls("bm25", function_type.BM25, input_field_names=["c"], output_field_names=["d"]))
+    client.create_collection("ids", schema=schema)
+    seen = []
+
+    def snapshot():
+        described = client.describe_collection("ids")
+        fields = [(f["name"], f["field_id"], [(s["name"], s["field_id"]) for s in f.get("struct_fields", [])])
+                  for f in described["fields"]]
+        functions = [(f["id"], list(f["input_field_ids"]), list(f["output_field_ids"]))
+                     for f in described["functions"]]
+        seen.append((fields, functions))
+
+    snapshot()
+    client.drop_collection_field("ids", "b")
+    snapshot()
+    client.add_collection_field("ids", "e", data_type.INT64, nullable=True)
+    snapshot()
+    client.drop_collection_field("ids", field_id=seen[-1][0][-2][1])  # e's id (the struct is listed last)
+    client.add_collection_field("ids", "f", data_type.INT64, nullable=True)
+    snapshot()
+    client.drop_collection("ids")
+    return seen
+
+
+def test_field_ids_match_embedded(client, tmp_path):
+    from pymilvus import Function as TheirFunction
+    from pymilvus import FunctionType as TheirFunctionType
+
+    import azimuth
+    from azimuth.types import Function as OurFunction
+    from azimuth.types import FunctionType as OurFunctionType
+
+    theirs = _field_id_story(client, DataType, TheirFunction, TheirFunctionType)
+    embedded = azimuth.MilvusClient(str(tmp_path / "ids.db"))
+    try:
+        ours = _field_id_story(embedded, azimuth.DataType, OurFunction, OurFunctionType)
+    finally:
+        embedded.close()
+    assert theirs == ours
+    # $meta took 105 and the struct 106-107 at create; b's 101 and e's 108 are never reused
+    assert theirs[-1] == ([("a", 100, []), ("c", 102, []), ("d", 103, []), ("v", 104, []), ("f", 109, []),
+                           ("st", 106, [("x", 107)])], [(100, [102], [103])])
+
+
 async def test_async_client(uri):
     client = AsyncMilvusClient(uri)
     try:

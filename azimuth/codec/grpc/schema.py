@@ -2,8 +2,9 @@
 
 Type params travel as strings, as pymilvus sends them (JSON for non-strings, ``mmap_enabled`` as
 ``mmap.enabled``); decoding turns ``dim``/``max_length``/``max_capacity`` back into ints and boolean words into
-bools, so a schema that made the round trip describes exactly as the original. Field ids follow
-``schema_io.assign_field_ids``; the hidden ``$meta`` field of real Milvus servers is dropped on decode. The
+bools, so a schema that made the round trip describes exactly as the original. Field ids are
+``schema_io.assign_field_ids`` (the collection's stored ids) on encode and are kept on the decoded field objects
+(``fieldID`` 0 means none); the hidden ``$meta`` field of real Milvus servers is dropped on decode. The
 schema version (Azimuth's counter of schema changes) travels in ``CollectionSchema.version``.
 """
 
@@ -107,6 +108,7 @@ def field_from_proto(message: Any) -> FieldSchema:
         "is_clustering_key": message.is_clustering_key, "is_dynamic": message.is_dynamic,
         "is_function_output": message.is_function_output, "external_field": message.external_field,
         "element_type": int(message.element_type) if message.element_type else None,
+        "field_id": int(message.fieldID),
     }
     field = schema_io.field_from_storage(raw)
     if message.HasField("default_value") and message.default_value.WhichOneof("data"):
@@ -132,6 +134,7 @@ def _struct_to_proto(struct: StructFieldSchema, ids: Mapping[str, int]) -> Any:
 def _struct_from_proto(message: Any) -> StructFieldSchema:
     struct = StructFieldSchema(nullable=bool(message.nullable), description=message.description)
     struct.name = message.name
+    struct._field_id = int(message.fieldID) or None
     params = _params_from_proto(message.type_params)
     for sub_message in message.fields:
         sub = field_from_proto(sub_message)

@@ -4,7 +4,8 @@ Request side: ``FieldSchema`` objects (``fieldName``, ``dataType``, ``elementTyp
 objects and ``indexParams`` entries become ``types`` objects; data type names are case-sensitive
 (``Int64``, ``FloatVector``...). Describe side: a ``CollectionInfo`` becomes Milvus's describe object (type params
 as ``[{"key","value"}]`` strings, default values protobuf-style ``{"Data": {"LongData": 10}}``, function types as
-numbers) and back, so a schema survives a create → describe round trip through REST as it does through gRPC.
+numbers) and back, so a schema survives a create → describe round trip through REST as it does through gRPC;
+field ``id``s are the collection's stored ids and are kept on the decoded fields.
 Azimuth adds ``schemaVersion``, ``dbName``, ``createdTimestamp`` and ``updatedTimestamp`` to describe data.
 """
 
@@ -305,6 +306,7 @@ def _field_from_describe(raw: dict[str, Any]) -> FieldSchema:
         "is_partition_key": raw.get("partitionKey", False), "is_clustering_key": raw.get("clusteringKey", False),
         "is_function_output": raw.get("isFunctionOutput", False),
         "element_type": int(data_type(element)) if element else None,
+        "field_id": int(raw.get("id") or 0),
     })
     default = raw.get("defaultValue")
     if isinstance(default, dict) and isinstance(default.get("Data"), dict) and default["Data"]:

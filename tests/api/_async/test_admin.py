@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from azimuth import DataType
+from azimuth import AsyncMilvusClient, DataType
 from azimuth.errors import MilvusException, ParamError, PyMilvusDeprecationWarning
 from azimuth.types.enums import FunctionType
 from azimuth.types.function import Function
@@ -242,6 +242,48 @@ async def test_schema_functions_and_field_drops(client):
     await client.drop_function_field("c", "bm25")
     described = await client.describe_collection("c")
     assert described["functions"] == [] and "sparse" not in [f["name"] for f in described["fields"]]
+
+
+async def test_field_ids_are_kept_across_drops_and_adds(client, client_args, transport):
+    """A field id is assigned once (100, 101, ... at create) and never changes or returns: dropping a field leaves
+    the other ids alone, an added field gets the largest id ever used + 1, and function field ids follow."""
+    schema = client.create_schema(enable_dynamic_field=False)
+    schema.add_field("a", DataType.INT64, is_primary=True)
+    schema.add_field("b", DataType.VARCHAR, max_length=20, nullable=True)
+    schema.add_field("c", DataType.VARCHAR, max_length=200, enable_analyzer=True)
+    schema.add_field("d", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("v", DataType.FLOAT_VECTOR, dim=4)
+    schema.add_function(Function("bm25", FunctionType.BM25, input_field_names=["c"], output_field_names=["d"]))
+    await client.create_collection("ids", schema=schema)
+    uri, _ = client_args
+    # drop_collection_field has no REST v2 endpoint: on REST the schema changes go over gRPC (same port)
+    changer = AsyncMilvusClient(uri) if transport == "rest" else client
+    try:
+        await _field_id_story(client, changer)
+    finally:
+        if changer is not client:
+            await changer.close()
+
+
+async def _field_id_story(client, changer):
+    async def ids():
+        described = await client.describe_collection("ids")
+        function = described["functions"][0]
+        return ({f["name"]: f["field_id"] for f in described["fields"]},
+                (function["input_field_ids"], function["output_field_ids"]))
+
+    assert await ids() == ({"a": 100, "b": 101, "c": 102, "d": 103, "v": 104}, ([102], [103]))
+    await changer.drop_collection_field("ids", "b")
+    assert await ids() == ({"a": 100, "c": 102, "d": 103, "v": 104}, ([102], [103]))
+    await changer.add_collection_field("ids", "e", DataType.INT64, nullable=True)
+    assert await ids() == ({"a": 100, "c": 102, "d": 103, "v": 104, "e": 105}, ([102], [103]))
+    await changer.drop_collection_field("ids", field_id=105)
+    await changer.add_collection_field("ids", "f", DataType.INT64, nullable=True)
+    assert await ids() == ({"a": 100, "c": 102, "d": 103, "v": 104, "f": 106}, ([102], [103]))
+    await client.rename_collection("ids", "renamed")
+    described = await client.describe_collection("renamed")
+    assert [(f["name"], f["field_id"]) for f in described["fields"]] == [
+        ("a", 100), ("c", 102), ("d", 103), ("v", 104), ("f", 106)]
 
 
 async def test_add_struct_field_is_refused(client):

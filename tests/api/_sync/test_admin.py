@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from azimuth import DataType
+from azimuth import MilvusClient, DataType
 from azimuth.errors import MilvusException, ParamError, PyMilvusDeprecationWarning
 from azimuth.types.enums import FunctionType
 from azimuth.types.function import Function
@@ -243,6 +243,48 @@ def test_schema_functions_and_field_drops(client):
     client.drop_function_field("c", "bm25")
     described = client.describe_collection("c")
     assert described["functions"] == [] and "sparse" not in [f["name"] for f in described["fields"]]
+
+
+def test_field_ids_are_kept_across_drops_and_adds(client, client_args, transport):
+    """A field id is assigned once (100, 101, ... at create) and never changes or returns: dropping a field leaves
+    the other ids alone, an added field gets the largest id ever used + 1, and function field ids follow."""
+    schema = client.create_schema(enable_dynamic_field=False)
+    schema.add_field("a", DataType.INT64, is_primary=True)
+    schema.add_field("b", DataType.VARCHAR, max_length=20, nullable=True)
+    schema.add_field("c", DataType.VARCHAR, max_length=200, enable_analyzer=True)
+    schema.add_field("d", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("v", DataType.FLOAT_VECTOR, dim=4)
+    schema.add_function(Function("bm25", FunctionType.BM25, input_field_names=["c"], output_field_names=["d"]))
+    client.create_collection("ids", schema=schema)
+    uri, _ = client_args
+    # drop_collection_field has no REST v2 endpoint: on REST the schema changes go over gRPC (same port)
+    changer = MilvusClient(uri) if transport == "rest" else client
+    try:
+        _field_id_story(client, changer)
+    finally:
+        if changer is not client:
+            changer.close()
+
+
+def _field_id_story(client, changer):
+    def ids():
+        described = client.describe_collection("ids")
+        function = described["functions"][0]
+        return ({f["name"]: f["field_id"] for f in described["fields"]},
+                (function["input_field_ids"], function["output_field_ids"]))
+
+    assert ids() == ({"a": 100, "b": 101, "c": 102, "d": 103, "v": 104}, ([102], [103]))
+    changer.drop_collection_field("ids", "b")
+    assert ids() == ({"a": 100, "c": 102, "d": 103, "v": 104}, ([102], [103]))
+    changer.add_collection_field("ids", "e", DataType.INT64, nullable=True)
+    assert ids() == ({"a": 100, "c": 102, "d": 103, "v": 104, "e": 105}, ([102], [103]))
+    changer.drop_collection_field("ids", field_id=105)
+    changer.add_collection_field("ids", "f", DataType.INT64, nullable=True)
+    assert ids() == ({"a": 100, "c": 102, "d": 103, "v": 104, "f": 106}, ([102], [103]))
+    client.rename_collection("ids", "renamed")
+    described = client.describe_collection("renamed")
+    assert [(f["name"], f["field_id"]) for f in described["fields"]] == [
+        ("a", 100), ("c", 102), ("d", 103), ("v", 104), ("f", 106)]
 
 
 def test_add_struct_field_is_refused(client):

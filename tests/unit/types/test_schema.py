@@ -32,6 +32,7 @@ from azimuth.types import (
     describe_fields,
     describe_functions,
 )
+from azimuth.types.schema_io import stamp_field_ids, stamp_storage_ids
 
 OURS = SimpleNamespace(
     FieldSchema=FieldSchema,
@@ -569,3 +570,66 @@ def test_struct_without_capacity_fails_verify() -> None:
         s.verify()
     st.max_capacity = 2
     s.verify()
+
+
+def test_stamped_field_ids_match_create_time_assignment_and_survive_storage() -> None:
+    s = _everything()
+    before = describe_fields(s)
+    stamp_field_ids(s)
+    assert describe_fields(s) == before  # stamping records exactly the ids a fresh schema describes with
+    stored = json.loads(json.dumps(s.to_storage()))
+    assert [f["field_id"] for f in stored["fields"]] == [f["field_id"] for f in before[:-1]]
+    assert stored["struct_fields"][0]["field_id"] == before[-1]["field_id"]
+    assert [f["field_id"] for f in stored["struct_fields"][0]["fields"]] == [
+        f["field_id"] for f in before[-1]["struct_fields"]]
+    assert stored["max_field_id"] == before[-1]["struct_fields"][-1]["field_id"]
+    back = CollectionSchema.from_storage(stored)
+    assert describe_fields(back) == before and back.to_storage() == stored
+    assert back == s and copy.deepcopy(back).to_storage() == stored  # ids do not take part in equality
+
+
+def test_field_ids_are_never_shifted_or_reused() -> None:
+    s = create_schema(enable_dynamic_field=True)
+    for name in ("a", "b", "c", "d"):
+        s.add_field(name, DataType.INT64, is_primary=name == "a")
+    st = create_struct_field_schema()
+    st.add_field("x", DataType.INT32)
+    s.add_field("st", DataType.ARRAY, element_type=DataType.STRUCT, struct_schema=st, max_capacity=2)
+    s.add_function(Function("f", FunctionType.BM25, ["c"], ["d"]))
+    stamp_field_ids(s)
+    ids = lambda: {f["name"]: f["field_id"] for f in describe_fields(s)}  # noqa: E731
+    # $meta holds 104; the struct and its sub-field follow it
+    assert ids() == {"a": 100, "b": 101, "c": 102, "d": 103, "st": 105}
+    assert describe_fields(s)[-1]["struct_fields"][0]["field_id"] == 106
+    s._fields = [f for f in s.fields if f.name != "b"]
+    stamp_field_ids(s)
+    assert ids() == {"a": 100, "c": 102, "d": 103, "st": 105}
+    assert describe_functions(s)[0]["input_field_ids"] == [102]
+    assert describe_functions(s)[0]["output_field_ids"] == [103]
+    s.add_field("e", DataType.INT64, nullable=True)
+    stamp_field_ids(s)
+    assert ids()["e"] == 107 and s._max_field_id == 107
+    s._fields = [f for f in s.fields if f.name != "e"]  # dropping the largest id does not free it
+    s.add_field("f", DataType.INT64, nullable=True)
+    stamp_field_ids(s)
+    assert ids()["f"] == 108
+    back = CollectionSchema.from_storage(json.loads(json.dumps(s.to_storage())))
+    assert {f["name"]: f["field_id"] for f in describe_fields(back)} == ids()
+    back.add_field("g", DataType.INT64, nullable=True)  # not stamped yet: described with the next free id
+    assert describe_fields(back)[-2]["field_id"] == 109
+    stamp_field_ids(back, fresh=True)  # a schema sent to create a collection: ids start over
+    assert [f["field_id"] for f in describe_fields(back)] == [100, 101, 102, 103, 104, 106]
+
+
+def test_stamp_storage_ids_migrates_stored_schemas_without_ids() -> None:
+    s = _everything()
+    legacy = json.loads(json.dumps(s.to_storage()))
+    assert "max_field_id" not in legacy and all("field_id" not in f for f in legacy["fields"])
+    migrated = stamp_storage_ids(legacy)
+    assert describe_fields(CollectionSchema.from_storage(migrated)) == describe_fields(s)
+    assert {k: v for k, v in migrated.items() if k != "max_field_id"} == {
+        **legacy,
+        "fields": [{**f, "field_id": 100 + i} for i, f in enumerate(legacy["fields"])],
+        "struct_fields": migrated["struct_fields"],
+    }
+    assert stamp_storage_ids(migrated) == migrated
