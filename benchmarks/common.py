@@ -29,9 +29,18 @@ def timed(func: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def child_env() -> dict[str, str]:
+    """Environment of benchmark subprocesses: this repository importable, and bytecode caching on as in a normal
+    install (a shell or CI with ``PYTHONDONTWRITEBYTECODE`` would otherwise make every fresh process recompile
+    Azimuth's sources, while installed packages such as faiss or pymilvus ship compiled)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
 def run_python(code: str, cwd: str | None = None) -> str:
     """Run ``code`` in a fresh interpreter (for reopen timings) and return its stdout."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env,
                          check=False)
     if out.returncode != 0:
@@ -73,7 +82,7 @@ def clustered_queries(n: int, dim: int, clusters: int = 64, seed: int = 0, sampl
 def run_python_limited(code: str, timeout: float, cwd: str | None = None, show_stderr: bool = False) -> str | None:
     """Like ``run_python`` but in its own process group, killed whole (servers it spawned too) after ``timeout``
     seconds; returns None on timeout. ``show_stderr`` passes the child's stderr (progress, tracebacks) through."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                             stderr=None if show_stderr else subprocess.PIPE, text=True, cwd=cwd, env=env,
                             start_new_session=True)

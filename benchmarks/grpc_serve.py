@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import os
 import socket
 import statistics
 import subprocess
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import clustered  # noqa: E402
+from benchmarks.common import child_env, clustered  # noqa: E402
 
 DIM = 128
 EF = 64
@@ -52,7 +51,7 @@ def free_port() -> int:
 
 def start(peer: str, data_dir: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     if peer == "azimuth":
         cmd = [sys.executable, "-c", "import sys; from azimuth.cli import main; sys.exit(main(sys.argv[1:]))",
                "serve", "--data-dir", data_dir, "--port", str(port), "--log-level", "WARNING"]
