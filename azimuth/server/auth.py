@@ -5,6 +5,10 @@ codec entries served by the same ``Service``, so users created through them can 
 
 Milvus's default user ``root`` with password ``Milvus`` exists until its password is changed. ``Connect``,
 ``GetVersion`` and ``CheckHealth`` are answered without credentials, as Milvus does.
+
+Authorization follows from the user put in the ``CallContext``: ``Service.execute`` checks the privileges of that
+user's roles (:mod:`azimuth.service.privileges`). Attaching to a service gives the ``public`` role Milvus's default
+grants, as a Milvus server does when it starts.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import grpc
 
 from azimuth.ops.admin import CheckCredential
 from azimuth.ops.base import CallContext
-from azimuth.service.rbac import ROOT_PASSWORD, ROOT_USER
+from azimuth.service.rbac import ROOT_PASSWORD, ROOT_USER, grant_public_defaults
 
 _OPEN_RPCS = frozenset({"Connect", "GetVersion", "CheckHealth"})
 
@@ -38,6 +42,9 @@ class Authenticator:
 
     def attach(self, service: Any) -> None:
         self._service = service
+        context = getattr(service, "context", None)
+        if context is not None:
+            grant_public_defaults(context)
 
     def rpcs(self) -> frozenset[str]:
         """RPCs the authenticator answers itself (none: credentials are ordinary ops)."""

@@ -4,7 +4,9 @@ The servicer is thin: parse the request, decode it into an op with the codec tab
 a worker thread of the gRPC thread pool, encode the result (or the error as a ``Status``). RPCs without an op
 are answered by :mod:`azimuth.server.extras`; RPCs Azimuth does not know get gRPC ``UNIMPLEMENTED`` (which
 pymilvus treats as "feature absent"). Malformed requests get ``INVALID_ARGUMENT``; an unexpected exception
-becomes a Milvus error status and a logged traceback, never a dead server. Stopping finishes in-flight calls,
+becomes a Milvus error status and a logged traceback, never a dead server. With ``--auth``, a call the caller's
+roles do not permit ends with gRPC ``PERMISSION_DENIED`` (as from Milvus's privilege interceptor); ops the server
+runs for itself (schema hints for results) are not checked. Stopping finishes in-flight calls,
 then closes the service (data flushed, directory lock released).
 """
 
@@ -15,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import grpc
@@ -31,6 +33,7 @@ from azimuth.ops.base import DEFAULT_DB, CallContext, Op
 from azimuth.server import extras
 from azimuth.server.auth import Authenticator
 from azimuth.server.search_iterator import SearchIterators, iterator_page
+from azimuth.service.privileges import PermissionDenied
 
 log = logging.getLogger("azimuth.server")
 
@@ -94,17 +97,20 @@ class MilvusServicer(grpc.GenericRpcHandler):
                 log.warning("rpc=%s malformed request (%d bytes)", rpc, len(raw))
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"malformed {request_type.__name__}")
             ctx = self._context(context, request)
+            if self._auth is not None:  # outside the try: a failed check aborts the call (UNAUTHENTICATED)
+                ctx = self._auth.check(rpc, context, ctx)
             code = 0
             try:
-                if self._auth is not None:
-                    ctx = self._auth.check(rpc, context, ctx)
-                    if rpc in self._auth.rpcs():
-                        response = self._auth.handle(rpc, request, ctx)
-                        return response.SerializeToString()
+                if self._auth is not None and rpc in self._auth.rpcs():
+                    response = self._auth.handle(rpc, request, ctx)
+                    return response.SerializeToString()
                 if codec is None:
                     response = extras.EXTRAS[rpc](self._execute, request, ctx)
                 else:
                     response = self._run(codec, request, ctx)
+            except PermissionDenied as exc:  # Milvus's privilege interceptor: a gRPC status, not a reply
+                log.info("rpc=%s db=%s user=%s %s", rpc, ctx.db_name, ctx.user, exc.message)
+                context.abort(grpc.StatusCode.PERMISSION_DENIED, exc.message)
             except MilvusException as exc:
                 code = exc.code
                 log.log(logging.DEBUG if exc.is_input_error else logging.WARNING, "rpc=%s db=%s code=%s error=%s",
@@ -134,11 +140,16 @@ class MilvusServicer(grpc.GenericRpcHandler):
     def _execute(self, op: Op, ctx: CallContext) -> Any:
         return self._service.execute(op, ctx)
 
+    def _internal(self, op: Op, ctx: CallContext) -> Any:
+        """An op the server runs for its own needs (schema hints, ...): on its own authority, never checked."""
+        return self._service.execute(op, replace(ctx, user="") if ctx.user else ctx)
+
     def _run(self, codec: codec_table.RpcCodec, request: Any, ctx: CallContext) -> Any:
         op = codec.decode_request(request)
         page = iterator_page(request) if codec.rpc == "Search" else None
         if page is not None:
-            result, token, bound = self._iterators.run(self._execute, op, page, ctx)
+            self._service.authorize(op, ctx)
+            result, token, bound = self._iterators.run(self._internal, op, page, ctx)
             response = codec.encode_result(result, self._hint(op, ctx) if result.entities else None)
             return search_codec.with_iterator_v2(response, token, bound)
         result = self._execute(op, ctx)
@@ -146,15 +157,13 @@ class MilvusServicer(grpc.GenericRpcHandler):
             return codec.encode_result(result, self._hint(op, ctx) if result.entities else None)
         hint = None
         if isinstance(op, data_ops.Query) and result.table is not None:
-            info = self._service.execute(col_ops.DescribeCollection(collection_name=op.collection_name,
-                                                                    db_name=op.db_name), ctx)
-            hint = info.schema
+            hint = self._hint(op, ctx)
         return codec.encode_result(result, hint)
 
     def _hint(self, op: Op, ctx: CallContext) -> Any:
         """The collection schema, to type the columns of a result."""
-        info = self._execute(col_ops.DescribeCollection(collection_name=op.collection_name,  # type: ignore[attr-defined]
-                                                        db_name=op.db_name), ctx)  # type: ignore[attr-defined]
+        info = self._internal(col_ops.DescribeCollection(collection_name=op.collection_name,  # type: ignore[attr-defined]
+                                                         db_name=op.db_name), ctx)  # type: ignore[attr-defined]
         return info.schema
 
 

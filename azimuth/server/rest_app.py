@@ -4,8 +4,9 @@ Every ``POST /v2/vectordb/<resource>/<action>`` is looked up in the REST route t
 orjson, the handler decodes it into ops, runs them on a worker thread (never on the event loop) with a
 ``CallContext`` (database from body/header, user from ``Authorization``, deadline from ``Request-Timeout``), and
 the payload is encoded on that thread too. Errors are ``{"code", "message"}`` with HTTP 200, except 401 (bad
-credentials), 408 (deadline), 413 (body over the size limit), 404 (unknown path, plain text) and 500 (a bug,
-logged with its traceback; the server keeps serving). ``OPTIONS`` answers the CORS pre-flight with 204.
+credentials), 403 (a privilege the caller's roles lack: code 1401), 408 (deadline), 413 (body over the size
+limit), 404 (unknown path, plain text) and 500 (a bug, logged with its traceback; the server keeps serving).
+``OPTIONS`` answers the CORS pre-flight with 204.
 Also served: ``GET /healthz`` and the OpenAPI document at ``GET /v2/vectordb/openapi.json``. One access-log line
 per request goes to the ``azimuth.rest.access`` logger.
 """
@@ -32,6 +33,7 @@ from azimuth.codec.rest.table import BASE, ROUTES, ensure_routes
 from azimuth.codec.rest.values import dumps
 from azimuth.errors import Code, MilvusException
 from azimuth.ops.base import CallContext, Op
+from azimuth.service.privileges import PermissionDenied
 
 log = logging.getLogger("azimuth.rest")
 access = logging.getLogger("azimuth.rest.access")
@@ -187,6 +189,9 @@ class RestApp:
         except _Unauthenticated:
             body = {"code": rest_errors.NOT_AUTHENTICATED, "message": "user hasn't authenticated"}
             return 401, dumps(body), rest_errors.NOT_AUTHENTICATED
+        except PermissionDenied as exc:
+            log.info("path=%s %s", entry.path, exc.message)
+            return 403, dumps({"code": exc.code, "message": exc.message}), exc.code
         except MilvusException as exc:
             if not exc.is_input_error:
                 log.warning("path=%s code=%s error=%s", entry.path, exc.code, exc.message)

@@ -42,6 +42,8 @@ def _operation(route: Any) -> dict[str, Any]:
             "200": {"description": "success (code 0) or an error envelope",
                     "content": {"application/json": {"schema": ENVELOPE}}},
             "401": {"description": "authentication failed (code 1800)"},
+            "403": {"description": "the caller's roles lack the privilege (code 1401)",
+                    "content": {"application/json": {"schema": ENVELOPE}}},
             "408": {"description": "deadline exceeded (code 10001)"},
             "413": {"description": "request body over the size limit"},
         },

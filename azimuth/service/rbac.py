@@ -12,18 +12,22 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from azimuth.engine.catalog import Catalog, RoleMeta, SecurityMeta, UserMeta
 from azimuth.errors import Code, server_error
 from azimuth.ops import admin as ops
-from azimuth.ops.base import DEFAULT_DB, CallContext
 from azimuth.ops.admin import Grant, RoleResult, UserResult
+from azimuth.ops.base import DEFAULT_DB, CallContext
 from azimuth.service.context import ServiceContext
 from azimuth.service.registry import handles
 
 ROOT_USER = "root"
 ROOT_PASSWORD = "Milvus"
-BUILTIN_ROLES = ("admin", "public")
+ADMIN_ROLE, PUBLIC_ROLE = "admin", "public"
+BUILTIN_ROLES = (ADMIN_ROLE, PUBLIC_ROLE)
 HASH_ITERATIONS = 20000
 MIN_PASSWORD, MAX_PASSWORD = 6, 256
 MAX_USERS, MAX_ROLES = 100, 10
@@ -72,6 +76,11 @@ BUILTIN_GROUPS: dict[str, list[str]] = {
 _GLOBAL_GROUPS = frozenset({"ClusterReadOnly", "ClusterReadWrite", "ClusterAdmin"})
 
 
+#: what Milvus grants the ``public`` role at start (``proxy.enablePublicPrivilege``, on by default): describing
+#: any collection and its indexes, in every database. Revocable; granted again when an ``--auth`` server starts.
+PUBLIC_DEFAULTS = (("Global", "DescribeCollection"), ("Collection", "IndexDetail"))
+
+
 # ---- passwords --------------------------------------------------------------------------------------------------
 def hash_password(password: str, salt: bytes) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, HASH_ITERATIONS).hex()
@@ -99,13 +108,50 @@ def _add_defaults(catalog: Catalog) -> SecurityMeta:
     return security
 
 
+_GENERATION_LOCK = threading.Lock()
+_generation = 0
+
+
+def generation() -> int:
+    """A number that changes after every change of the security tables (caches of privileges compare it)."""
+    return _generation
+
+
+@contextmanager
+def _ddl(svc: ServiceContext) -> Iterator[Catalog]:
+    """``engine.ddl()`` for the security tables: bumps :func:`generation` once the change is applied."""
+    global _generation
+    try:
+        with svc.engine.ddl() as catalog:
+            yield catalog
+    finally:
+        with _GENERATION_LOCK:
+            _generation += 1
+
+
 def security(svc: ServiceContext) -> SecurityMeta:
     """The security tables for reading (root and the built-in roles are created on first use)."""
     current = svc.engine.catalog.security
     if _defaults_missing(current):
-        with svc.engine.ddl() as catalog:
+        with _ddl(svc) as catalog:
             return _add_defaults(catalog)
     return current
+
+
+def grant_public_defaults(svc: ServiceContext) -> None:
+    """Give the ``public`` role :data:`PUBLIC_DEFAULTS` (idempotent), as Milvus does when it starts."""
+    wanted = [{"object_type": object_type, "object_name": "*", "db_name": "*", "privilege": privilege,
+               "grantor": ROOT_USER} for object_type, privilege in PUBLIC_DEFAULTS]
+
+    def missing(role: RoleMeta) -> list[dict[str, str]]:
+        keys = ("object_type", "object_name", "db_name", "privilege")
+        return [w for w in wanted if not any(all(g.get(k) == w[k] for k in keys) for g in role.grants)]
+
+    if not missing(security(svc).roles[PUBLIC_ROLE]):
+        return
+    with _ddl(svc) as catalog:
+        public = _add_defaults(catalog).roles[PUBLIC_ROLE]
+        public.grants.extend(missing(public))
 
 
 # ---- checks -----------------------------------------------------------------------------------------------------
@@ -165,7 +211,7 @@ def create_user(svc: ServiceContext, op: ops.CreateUser, ctx: CallContext) -> No
     _check_user_name(op.user_name)
     _check_password(op.password)
     user = _new_user(op.user_name, op.password, op.description or "", svc.engine.clock.allocate())
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         sec = _add_defaults(catalog)
         if op.user_name in sec.users:
             raise server_error(Code.INVALID_PARAMETER, f"user already exists: {op.user_name}")
@@ -179,7 +225,7 @@ def create_user(svc: ServiceContext, op: ops.CreateUser, ctx: CallContext) -> No
 def drop_user(svc: ServiceContext, op: ops.DropUser, ctx: CallContext) -> None:
     if op.user_name == ROOT_USER:
         raise server_error(Code.INVALID_PARAMETER, "root user cannot be deleted")
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         _add_defaults(catalog).users.pop(op.user_name, None)
 
 
@@ -193,7 +239,7 @@ def update_credential(svc: ServiceContext, op: ops.UpdateCredential, ctx: CallCo
         if not password_matches(sec.users[op.user_name], op.old_password):
             raise server_error(Code.PERMISSION_DENIED, f"old password not correct for user {op.user_name}")
         replacement = _new_user(op.user_name, op.new_password, "", 0)
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         user = _user(catalog.security, op.user_name)
         if change_password:
             user.salt, user.hash = replacement.salt, replacement.hash
@@ -239,7 +285,7 @@ def check_credential(svc: ServiceContext, op: ops.CheckCredential, ctx: CallCont
 @handles(ops.CreateRole)
 def create_role(svc: ServiceContext, op: ops.CreateRole, ctx: CallContext) -> None:
     _check_role_name(op.role_name)
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         sec = _add_defaults(catalog)
         if op.role_name in sec.roles:
             raise server_error(Code.INVALID_PARAMETER, f"role [name:\"{op.role_name}\"] already exists")
@@ -254,7 +300,7 @@ def drop_role(svc: ServiceContext, op: ops.DropRole, ctx: CallContext) -> None:
     if op.role_name in BUILTIN_ROLES:
         raise server_error(Code.INVALID_PARAMETER, f"the role[{op.role_name}] is a default role, which can't be "
                                                    "dropped")
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         sec = _add_defaults(catalog)
         role = _role(sec, op.role_name)
         if role.grants and not op.force_drop:
@@ -269,7 +315,7 @@ def drop_role(svc: ServiceContext, op: ops.DropRole, ctx: CallContext) -> None:
 
 @handles(ops.AlterRole)
 def alter_role(svc: ServiceContext, op: ops.AlterRole, ctx: CallContext) -> None:
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         _role(_add_defaults(catalog), op.role_name).description = op.description or ""
 
 
@@ -305,7 +351,7 @@ def select_grant(svc: ServiceContext, op: ops.SelectGrant, ctx: CallContext) -> 
 
 @handles(ops.OperateUserRole)
 def operate_user_role(svc: ServiceContext, op: ops.OperateUserRole, ctx: CallContext) -> None:
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         sec = _add_defaults(catalog)
         user = _user(sec, op.user_name)
         _role(sec, op.role_name)
@@ -316,7 +362,7 @@ def operate_user_role(svc: ServiceContext, op: ops.OperateUserRole, ctx: CallCon
 
 
 def _operate_grant(svc: ServiceContext, role_name: str, grant: dict[str, str], add: bool) -> None:
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         role = _role(_add_defaults(catalog), role_name)
         key = {k: grant[k] for k in ("object_type", "object_name", "db_name", "privilege")}
         existing = [g for g in role.grants if {k: g[k] for k in key} == key]
@@ -357,7 +403,7 @@ def operate_privilege_v2(svc: ServiceContext, op: ops.OperatePrivilegeV2, ctx: C
 @handles(ops.CreatePrivilegeGroup)
 def create_privilege_group(svc: ServiceContext, op: ops.CreatePrivilegeGroup, ctx: CallContext) -> None:
     _check_role_name(op.group_name)
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         groups = catalog.security.privilege_groups
         if op.group_name in groups or op.group_name in BUILTIN_GROUPS or op.group_name in PRIVILEGES:
             raise server_error(Code.INVALID_PARAMETER, f"privilege group [{op.group_name}] already exists")
@@ -373,7 +419,7 @@ def drop_privilege_group(svc: ServiceContext, op: ops.DropPrivilegeGroup, ctx: C
     if op.group_name in BUILTIN_GROUPS:
         raise server_error(Code.INVALID_PARAMETER, f"privilege group [{op.group_name}] is built in and cannot be "
                                                    "dropped")
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         sec = catalog.security
         if _in_use(sec, op.group_name):
             raise server_error(Code.INVALID_PARAMETER, f"privilege group [{op.group_name}] is granted to a role; "
@@ -397,7 +443,7 @@ def operate_privilege_group(svc: ServiceContext, op: ops.OperatePrivilegeGroup, 
                                                    "changed")
     sec = svc.engine.catalog.security
     privileges = [_check_privilege(sec, p, groups=False) for p in op.privileges]
-    with svc.engine.ddl() as catalog:
+    with _ddl(svc) as catalog:
         group = catalog.security.privilege_groups.get(op.group_name)
         if group is None:
             raise server_error(Code.INVALID_PARAMETER, f"privilege group [{op.group_name}] does not exist")
