@@ -8,9 +8,11 @@ Builds never block inserts or searches: until a segment's index exists, searches
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import threading
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,19 @@ if TYPE_CHECKING:
     from azimuth.engine.engine import Engine
 
 log = logging.getLogger("azimuth.engine.indexing")
+
+_LIVE_BUILDERS: weakref.WeakSet[IndexBuilder] = weakref.WeakSet()
+
+
+@atexit.register
+def _finish_builds_at_exit() -> None:
+    """Let running builds finish before the interpreter finalizes, and start no new ones.
+
+    A build runs inside faiss with the GIL released; a daemon thread still in there when the interpreter tears
+    down aborts the whole process ("terminate called without an active exception"). Waiting also keeps the work:
+    the next open finds the index saved instead of building it again."""
+    for builder in list(_LIVE_BUILDERS):
+        builder.stop()
 
 
 def index_dir_name(index: IndexMeta) -> str:
@@ -120,6 +135,7 @@ class IndexBuilder:
         self._stop = False
         self._thread = threading.Thread(target=self._work, name="azimuth-index-builder", daemon=True)
         self._thread.start()
+        _LIVE_BUILDERS.add(self)
 
     # ---- scheduling ----------------------------------------------------------------------------------------
     def schedule(self, meta: CollectionMeta) -> None:
