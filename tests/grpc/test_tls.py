@@ -96,7 +96,7 @@ def _serve(tmp_path: Path, *flags: str):
     proc = subprocess.Popen([sys.executable, "-c", "import sys; from azimuth.cli import main; sys.exit(main(sys.argv[1:]))", "serve", "--data-dir", str(tmp_path / "data"),
                              "--port", str(port), "--log-level", "WARNING", *flags],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core CI box can be slow to import
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if "serving" in line:
