@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from azimuth.engine.collection import Snapshot
-from azimuth.engine.segment import Segment
+from azimuth.engine.segment import FixedSegment, Segment
 from azimuth.types.arrays import from_numpy, pc, to_numpy
 
 Predicate = Callable[..., np.ndarray]  # (table, scalar indexes by field/path key) -> bool mask
@@ -91,7 +91,8 @@ def gather(
         return project(schema.empty_table(), schema, columns)
     first = int(seg[0])
     if (seg == first).all():  # the common case: every hit in one segment
-        return project(picks[first][0].table, schema, columns).take(from_numpy(row))
+        segment = picks[first][0]
+        return pa.Table.from_arrays([_take(segment, schema, name, row) for name in columns], names=columns)
     parts = []
     positions = []
     for number in np.unique(seg):
@@ -105,6 +106,18 @@ def gather(
         inverse[np.concatenate(positions)] = np.arange(len(seg))
         combined = combined.take(from_numpy(inverse))
     return combined
+
+
+def _take(segment: Segment, schema: pa.Schema, name: str, rows: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """Rows ``rows`` of one column (nulls when the segment lacks it); numbers without nulls are indexed in numpy,
+    which for a handful of hits is several times cheaper than Arrow's ``take`` kernel."""
+    values = segment.numeric_column(name) if isinstance(segment, FixedSegment) else None
+    if values is not None:
+        return from_numpy(values[rows])
+    table = segment.table
+    if name not in table.column_names:
+        return pa.nulls(len(rows), type=schema.field(name).type)
+    return table.column(name).take(from_numpy(rows))
 
 
 def after_key(predicate: Predicate | None, pk_name: str, after: object) -> Predicate:

@@ -20,7 +20,7 @@ import pyarrow as pa
 from azimuth.engine.clock import MAX_TS
 from azimuth.engine.storage.files import fsync_dir
 from azimuth.errors import Code, StorageError
-from azimuth.types.arrays import from_numpy, pc, to_numpy
+from azimuth.types.arrays import from_numpy, pc, primitive_dtype, to_numpy
 
 TS_COLUMN = "$ts"
 DATA_FILE = "data.arrow"
@@ -174,14 +174,23 @@ class FixedSegment(Segment):
 
     _table: pa.Table
     _ts: np.ndarray
-    _keys: np.ndarray | None = None
+    _numeric: dict[str, np.ndarray | None] | None = None
 
-    def key_values(self) -> np.ndarray:
-        """The primary-key column as numpy (integer keys: a zero-copy view), computed once."""
-        keys = self._keys
-        if keys is None:
-            keys = self._keys = to_numpy(self._table.column(self.pk_name))
-        return keys
+    def numeric_column(self, name: str) -> np.ndarray | None:
+        """An integer or float column without nulls as numpy (a zero-copy view of one chunk), computed once;
+        None for any other column."""
+        cache = self._numeric
+        if cache is None:
+            cache = self._numeric = {}
+        if name in cache:
+            return cache[name]
+        values = None
+        if name in self._table.column_names:
+            column = self._table.column(name)
+            if column.null_count == 0 and primitive_dtype(column.type) is not None:
+                values = to_numpy(column)
+        cache[name] = values
+        return values
 
     @property
     def table(self) -> pa.Table:

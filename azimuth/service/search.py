@@ -13,6 +13,7 @@ from azimuth.engine import search as engine_search
 from azimuth.engine.catalog import CollectionMeta, IndexMeta
 from azimuth.engine.collection import CollectionData, Snapshot
 from azimuth.engine.indexing import vector_spec
+from azimuth.engine.segment import FixedSegment
 from azimuth.errors import Code, server_error
 from azimuth.ops import search as ops
 from azimuth.ops.base import CallContext
@@ -260,9 +261,8 @@ def _keys_of(snapshot: Snapshot, pk_name: str, segs: np.ndarray, rows: np.ndarra
 
 
 def _segment_keys(segment: Any, pk_name: str) -> np.ndarray:
-    if hasattr(segment, "key_values"):
-        return segment.key_values()
-    return to_numpy(segment.table.column(pk_name))
+    keys = segment.numeric_column(pk_name) if isinstance(segment, FixedSegment) else None
+    return keys if keys is not None else to_numpy(segment.table.column(pk_name))
 
 
 def _first_occurrences(values: np.ndarray) -> np.ndarray | None:

@@ -35,10 +35,10 @@ def to_numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         if values.num_chunks == 1:
             return to_numpy(values.chunk(0))
         if values.num_chunks == 0:
-            return np.empty(0, dtype=_numpy_dtype(values.type) or object)
+            return np.empty(0, dtype=primitive_dtype(values.type) or object)
         return np.concatenate([to_numpy(chunk) for chunk in values.chunks])
     kind = values.type
-    dtype = _numpy_dtype(kind)
+    dtype = primitive_dtype(kind)
     if values.null_count == 0 and dtype is not None:
         buffer = values.buffers()[1]
         return np.frombuffer(buffer, dtype=dtype, count=values.offset + len(values))[values.offset:]
@@ -65,7 +65,7 @@ def filled(values: pa.Array | pa.ChunkedArray, fill: int | float | bool) -> np.n
     if pa.types.is_boolean(kind):
         out = _bits(data, offset, n)
     else:
-        dtype = _numpy_dtype(kind)
+        dtype = primitive_dtype(kind)
         if dtype is None:  # not a primitive layout (dates, decimals, ...): let Arrow convert it
             import pyarrow.compute as pc
 
@@ -96,7 +96,8 @@ def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")[offset : offset + n].astype(bool)
 
 
-def _numpy_dtype(kind: pa.DataType) -> np.dtype | None:
+def primitive_dtype(kind: pa.DataType) -> np.dtype | None:
+    """The numpy dtype whose buffer layout is exactly Arrow's for ``kind`` (integers and floats), else None."""
     if pa.types.is_signed_integer(kind):
         return np.dtype(f"<i{kind.bit_width // 8}")
     if pa.types.is_unsigned_integer(kind):
