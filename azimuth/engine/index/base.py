@@ -84,6 +84,61 @@ def binary_as_uint8(vectors: Any, dim: int) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+class MaskFacts:
+    """What a search needs to know about an ``allowed`` mask (row count, faiss bitmap, row numbers), computed on
+    first use. Read-only masks (the per-segment cache of filter masks hands those out) are remembered by identity,
+    so a filter repeated over a large segment stops paying O(rows) per search."""
+
+    __slots__ = ("mask", "_count", "_bits", "_rows")
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+        self._count: int | None = None
+        self._bits: np.ndarray | None = None
+        self._rows: np.ndarray | None = None
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            self._count = int(np.count_nonzero(self.mask))
+        return self._count
+
+    @property
+    def bits(self) -> np.ndarray:
+        if self._bits is None:
+            self._bits = np.packbits(self.mask, bitorder="little")
+        return self._bits
+
+    @property
+    def rows(self) -> np.ndarray:
+        if self._rows is None:
+            self._rows = np.flatnonzero(self.mask)
+        return self._rows
+
+
+class MaskMemo:
+    """A few recent read-only masks and their :class:`MaskFacts` (per index; thread-safe enough: entries are
+    replaced whole)."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self._entries: dict[int, MaskFacts] = {}
+
+    def facts(self, mask: np.ndarray) -> MaskFacts:
+        if mask.flags.writeable:  # could change in place under the same identity: never remembered
+            return MaskFacts(mask)
+        entries = self._entries
+        found = entries.get(id(mask))
+        if found is not None and found.mask is mask:
+            return found
+        facts = MaskFacts(mask)
+        if len(entries) >= self.SIZE:
+            entries.pop(next(iter(entries)), None)
+        entries[id(mask)] = facts
+        return facts
+
+
 def fix_padding(distances: np.ndarray, labels: np.ndarray, descending: bool) -> np.ndarray:
     """Replace faiss's +-FLT_MAX padding by +-inf where the label is -1 (in place when possible)."""
     missing = labels < 0

@@ -18,6 +18,7 @@ import faiss
 import numpy as np
 
 from azimuth.engine.index.base import (
+    MaskMemo,
     dense_to_float32,
     empty_result,
     fix_padding,
@@ -88,6 +89,7 @@ class DenseIndex:
         if isinstance(store, faiss.IndexFlat) and self.ntotal:
             self._raw = faiss.rev_swig_ptr(store.get_xb(), self.ntotal * spec.dim).reshape(self.ntotal, spec.dim)
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._masks = MaskMemo()
 
     # -------------------------------------------------------------------------------------------- search
 
@@ -113,12 +115,13 @@ class DenseIndex:
                   allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if allowed.shape[0] != self.ntotal:
             raise invalid_parameter(f"allowed mask has {allowed.shape[0]} entries, index has {self.ntotal} rows")
-        rows_allowed = int(np.count_nonzero(allowed))
+        facts = self._masks.facts(allowed)
+        rows_allowed = facts.count
         ef = int(params.get("ef") or max(k, EF_FLOOR))
         if (rows_allowed * 2 <= self.ntotal if self._structure == "FLAT"
                 else prefer_exact(rows_allowed, self.ntotal, k, ef, self._graph)):
-            return self._exact_subset(q, k, allowed, params)
-        bits = np.packbits(allowed, bitorder="little")
+            return self._exact_subset(q, k, allowed, params, facts.rows)
+        bits = facts.bits
         sel = faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bits))
         fp = self._params(params, k, sel, rows_allowed / self.ntotal)
         dist, labels = self._index.search(q, k, params=fp[0])
@@ -126,8 +129,9 @@ class DenseIndex:
         return fix_padding(dist, labels, self._desc), labels
 
     def _exact_subset(self, q: np.ndarray, k: int, allowed: np.ndarray,
-                      params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.flatnonzero(allowed)
+                      params: dict[str, Any], rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if rows is None:
+            rows = np.flatnonzero(allowed)
         if self._raw is not None:
             x = self._raw[rows]
         elif self._store is not None:
