@@ -204,14 +204,10 @@ class IndexBuilder:
         if data is None:
             return None
         index = next((i for i in data.meta.indexes if i.id == job.index_id), None)
-        segment = next((s for p in data.partitions.values() for s in p.sealed if s.id == job.segment_id), None)
+        segment = _sealed(data, job.segment_id)
         if index is None or segment is None:
             return None
         return data.meta, index, segment
-
-    def _segment_live(self, job: Job) -> bool:
-        data = self.engine.collections.get(job.collection_id)
-        return data is not None and any(s.id == job.segment_id for p in data.partitions.values() for s in p.sealed)
 
     def _build(self, job: Job) -> None:
         located = self._locate(job)
@@ -229,13 +225,18 @@ class IndexBuilder:
         built.save(directory)
         with self.engine.gate.exclusive():
             if self._locate(job) is None:  # dropped meanwhile: remove what the save wrote
-                retired = not self._segment_live(job)
+                data = self.engine.collections.get(job.collection_id)
+                retired = data is None or _sealed(data, job.segment_id) is None
                 shutil.rmtree(segment.directory if retired else directory, ignore_errors=True)
                 return
             for entry in meta.segments:
                 if entry.id == segment.id:
                     entry.indexes[str(index.id)] = index_dir_name(index)
             self.engine.catalog.save()
+
+
+def _sealed(data: Any, segment_id: int) -> SealedSegment | None:
+    return next((s for p in data.partitions.values() for s in p.sealed if s.id == segment_id), None)
 
 
 def load_segment_indexes(meta: CollectionMeta, segment: SealedSegment, entries: dict[str, str]) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from azimuth.engine.collection import Snapshot
-from azimuth.engine.segment import FixedSegment, Segment
+from azimuth.engine.segment import Segment
 from azimuth.types.arrays import from_numpy, pc, to_numpy
 
 Predicate = Callable[..., np.ndarray]  # (table, scalar indexes by field/path key) -> bool mask
@@ -111,7 +111,7 @@ def gather(
 def _take(segment: Segment, schema: pa.Schema, name: str, rows: np.ndarray) -> pa.Array | pa.ChunkedArray:
     """Rows ``rows`` of one column (nulls when the segment lacks it); numbers without nulls are indexed in numpy,
     which for a handful of hits is several times cheaper than Arrow's ``take`` kernel."""
-    values = segment.numeric_column(name) if isinstance(segment, FixedSegment) else None
+    values = segment.numeric_column(name)
     if values is not None:
         return from_numpy(values[rows])
     table = segment.table

@@ -85,6 +85,17 @@ class Segment:
     def ts(self) -> np.ndarray:
         return to_numpy(self.table.column(TS_COLUMN))
 
+    def numeric_column(self, name: str) -> np.ndarray | None:
+        """An integer or float column without nulls as numpy (a zero-copy view of one chunk); None for any other
+        column or one the segment lacks."""
+        table = self.table
+        if name not in table.column_names:
+            return None
+        column = table.column(name)
+        if column.null_count or primitive_dtype(column.type) is None:
+            return None
+        return to_numpy(column)
+
     @property
     def pk_column(self) -> pa.ChunkedArray:
         return self.table.column(self.pk_name)
@@ -177,20 +188,13 @@ class FixedSegment(Segment):
     _numeric: dict[str, np.ndarray | None] | None = None
 
     def numeric_column(self, name: str) -> np.ndarray | None:
-        """An integer or float column without nulls as numpy (a zero-copy view of one chunk), computed once;
-        None for any other column."""
+        """As :meth:`Segment.numeric_column`, computed once (the table never changes)."""
         cache = self._numeric
         if cache is None:
             cache = self._numeric = {}
-        if name in cache:
-            return cache[name]
-        values = None
-        if name in self._table.column_names:
-            column = self._table.column(name)
-            if column.null_count == 0 and primitive_dtype(column.type) is not None:
-                values = to_numpy(column)
-        cache[name] = values
-        return values
+        if name not in cache:
+            cache[name] = super().numeric_column(name)
+        return cache[name]
 
     @property
     def table(self) -> pa.Table:

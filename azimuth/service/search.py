@@ -13,7 +13,6 @@ from azimuth.engine import search as engine_search
 from azimuth.engine.catalog import CollectionMeta, IndexMeta
 from azimuth.engine.collection import CollectionData, Snapshot
 from azimuth.engine.indexing import vector_spec
-from azimuth.engine.segment import FixedSegment
 from azimuth.errors import Code, server_error
 from azimuth.ops import search as ops
 from azimuth.ops.base import CallContext
@@ -229,7 +228,7 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
     if round_decimal is not None and round_decimal >= 0:
         dist = np.round(dist.astype(np.float64), round_decimal)
     if full:
-        bounds = list(range(0, len(pks) + 1, segs.shape[1] or 1)) if segs.shape[1] else [0] * (nq + 1)
+        bounds = [q * segs.shape[1] for q in range(nq + 1)]
     else:
         bounds = np.concatenate([[0], np.cumsum(valid.sum(axis=1))]).tolist()
     ids, distances, entities = [], [], []
@@ -252,17 +251,12 @@ def hits_result(data: CollectionData, snapshot: Snapshot, cands: engine_search.C
 def _keys_of(snapshot: Snapshot, pk_name: str, segs: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Integer primary keys of hits ``(segs[i], rows[i])``, read from zero-copy views of the key columns."""
     if len(segs) and (segs == segs[0]).all():  # the usual case: every hit in one segment
-        return _segment_keys(snapshot.segments[int(segs[0])], pk_name)[rows]
+        return snapshot.segments[int(segs[0])].numeric_column(pk_name)[rows]
     out = np.empty(len(segs), dtype=np.int64)
     for number in np.unique(segs).tolist():
         where = segs == number
-        out[where] = _segment_keys(snapshot.segments[number], pk_name)[rows[where]]
+        out[where] = snapshot.segments[number].numeric_column(pk_name)[rows[where]]
     return out
-
-
-def _segment_keys(segment: Any, pk_name: str) -> np.ndarray:
-    keys = segment.numeric_column(pk_name) if isinstance(segment, FixedSegment) else None
-    return keys if keys is not None else to_numpy(segment.table.column(pk_name))
 
 
 def _first_occurrences(values: np.ndarray) -> np.ndarray | None:
